@@ -1,0 +1,124 @@
+"""The one user-facing call: expression (+ TFs) in, arboreto-style edge list out."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .dataset import GRNDataset
+from .errors import InputError
+from .expression import match_tfs, read_expression, read_tf_list
+from .network import edges_from_matrix
+
+#: Methods that work without a TF list; every other unrolled model scores TF → gene pairs only. Baselines without
+#: TFs treat every gene as a candidate regulator (arboreto's ``tf_names='all'``).
+TF_FREE_MODELS = ("glad",)
+
+
+def available_methods() -> tuple[str, ...]:
+    """Every method name ``infer`` accepts: the unrolled models first, then the baselines."""
+    from .baselines import BASELINE_METHODS
+    from .models import MODEL_METHODS
+
+    return tuple(MODEL_METHODS) + tuple(BASELINE_METHODS)
+
+
+def check_method(method: str) -> str:
+    """Return ``method`` lower-cased, or raise :class:`InputError` listing the valid names."""
+    name = str(method).lower()
+    valid = available_methods()
+    if name not in valid:
+        raise InputError(f"unknown method {method!r}; choose one of {', '.join(valid)}")
+    return name
+
+
+def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, checkpoint: str | Path | None = None,
+                 seed: int = 0, client: Any = None) -> np.ndarray:
+    """Genes × genes scores (row = regulator, column = target) of one method on a checked cells × genes matrix.
+
+    Parameters
+    ----------
+    X
+        Cells × genes, float32, checked (see :func:`grnular_lib.expression.read_expression`).
+    tf_index
+        Columns of ``X`` that are TFs, or ``None`` for no TF information.
+    method
+        A name from :func:`available_methods`.
+    checkpoint
+        For the unrolled models: a checkpoint file; ``None`` takes the one shipped with the package.
+    seed
+        Random seed (models, tree ensembles).
+    client
+        A ``distributed.Client`` (or scheduler address) for the baselines that parallelise over targets.
+    """
+    from .baselines import BASELINE_METHODS
+    from .models import MODEL_METHODS
+
+    name = check_method(method)
+    if tf_index is not None and len(tf_index) == 0:
+        tf_index = None
+    if tf_index is None and name in MODEL_METHODS and name not in TF_FREE_MODELS:
+        raise InputError(f"method {name!r} needs a TF list (it scores TF → gene edges only); pass tfs=… (--tfs), or "
+                         "use a method that works without TFs: glad, glasso, pearson, precision")
+    if name in MODEL_METHODS:
+        from .models import predict
+
+        return predict(X, tf_index, method=name, checkpoint=checkpoint, seed=seed)
+    assert name in BASELINE_METHODS
+    from .baselines import baseline_scores
+
+    return baseline_scores(X, tf_index, method=name, seed=seed, client=client)
+
+
+def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = "grnular",
+          checkpoint: str | Path | None = None, seed: int = 0, *, cells_in_rows: bool = False,
+          allow_negative: bool = False, client: Any = None) -> pd.DataFrame:
+    """Infer a gene regulatory network.
+
+    Parameters
+    ----------
+    data
+        AnnData, cells × genes DataFrame, a :class:`~grnular_lib.dataset.GRNDataset`, or a path to a BEELINE-style
+        ``.csv``/``.csv.gz``/``.tsv`` (genes × cells) or an ``.h5ad`` file.
+    tfs
+        TF symbols, or a path to a TF file (one per line, or a CSV with symbols in the first column). Matched to the
+        genes case-insensitively; absent TFs are reported and ignored. ``None``: no TF information (a dataset's own TFs
+        are used when ``data`` is a ``GRNDataset``).
+    method
+        ``grnular`` (default), ``grnular-base``, ``glad``, ``glad-tf``, a documented variant, or a baseline:
+        ``grnboost2``, ``genie3``, ``glasso``, ``pearson``, ``precision``, ``ridge``.
+    checkpoint
+        Checkpoint of a trained unrolled model; ``None`` uses the pretrained one shipped with the package.
+    seed
+        Random seed; the same seed gives the same network.
+    cells_in_rows
+        For table files: cells are rows (default: genes are rows, as in BEELINE).
+    allow_negative
+        Accept negative expression values (centred data).
+    client
+        Optional Dask client for the parallel baselines.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``TF, target, importance``, every candidate pair, sorted by importance, descending (arboreto's
+        convention). With TFs, only TFs appear as regulators; TF–TF pairs are listed in both directions.
+    """
+    name = check_method(method)
+    if isinstance(tfs, (str, Path)):
+        tfs = read_tf_list(tfs)
+    if isinstance(data, GRNDataset):
+        if tfs is None and data.tfs:
+            tfs = data.tfs
+        data = pd.DataFrame(data.expression, columns=data.genes)
+    expr = read_expression(data, cells_in_rows=cells_in_rows, tfs=tfs, allow_negative=allow_negative)
+    tf_index = None
+    if tfs is not None:
+        present = match_tfs(list(tfs), expr.genes)
+        pos = {g: i for i, g in enumerate(expr.genes)}
+        tf_index = np.array([pos[t] for t in present], dtype=np.int64)
+    scores = score_matrix(expr.X, tf_index, name, checkpoint=checkpoint, seed=seed, client=client)
+    return edges_from_matrix(scores, expr.genes, tf_index)

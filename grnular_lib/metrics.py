@@ -1,0 +1,98 @@
+"""Scoring a predicted network against the truth, with the two protocols of the field.
+
+- ``"undirected"`` — the paper's protocol: scores and truth symmetrised (an edge either way counts), the strict upper
+  triangle of the genes × genes matrix is the candidate set.
+- ``"beeline"`` — BEELINE's protocol: directed regulator → target, every ordered pair of distinct genes is a
+  candidate, unpredicted pairs score 0.
+- ``"tf"`` — directed, candidates are the TF rows × every other gene (the edges a TF-aware method can predict).
+
+AUPRC is scikit-learn's ``average_precision_score`` and AUROC its ``roc_auc_score``; the AUPRC ratio divides AUPRC by
+the edge density (the AUPRC of a random predictor) and EPR is the precision among the top-k pairs (k = number of true
+edges, ties at the cut included) divided by that density.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from .errors import InputError
+
+PROTOCOLS = ("undirected", "beeline", "tf")
+
+
+def candidate_pairs(n_genes: int, protocol: str, tf_index: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of the candidate pairs of a protocol (see the module docstring)."""
+    if protocol == "undirected":
+        return np.triu_indices(n_genes, 1)
+    if protocol == "beeline" or (protocol == "tf" and tf_index is None):
+        r, c = np.nonzero(~np.eye(n_genes, dtype=bool))
+        return r, c
+    if protocol == "tf":
+        rows = np.unique(np.asarray(tf_index, dtype=np.int64))
+        r = np.repeat(rows, n_genes)
+        c = np.tile(np.arange(n_genes), len(rows))
+        keep = r != c
+        return r[keep], c[keep]
+    raise InputError(f"unknown scoring protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}")
+
+
+def early_precision_ratio(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """BEELINE's EPR: precision among the k best-scored pairs (ties at the k-th score included) over the density."""
+    k = int(y_true.sum())
+    if k == 0 or len(y_true) == 0:
+        return float("nan")
+    cut = np.sort(y_score)[::-1][k - 1]
+    top = y_score >= cut
+    if cut <= 0:  # pairs never predicted do not count as a prediction
+        top &= y_score > 0
+    if not top.any():
+        return 0.0
+    return float(y_true[top].mean() / (k / len(y_true)))
+
+
+def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
+          tf_index: np.ndarray | None = None) -> dict[str, float]:
+    """Compare a genes × genes score matrix with a 0/1 truth matrix.
+
+    Parameters
+    ----------
+    scores
+        ``scores[i, j]``: confidence that gene ``i`` regulates gene ``j``; the absolute value is used.
+    truth
+        ``truth[i, j] = 1`` for a true edge ``i → j``.
+    protocol
+        ``"undirected"``, ``"beeline"`` or ``"tf"`` (see the module docstring).
+    tf_index
+        TF columns, for ``protocol="tf"``.
+
+    Returns
+    -------
+    dict
+        ``auprc, auroc, auprc_ratio, epr, chance, n_true_edges, density`` (``chance`` = ``density`` = fraction of
+        candidate pairs that are true edges). AUROC and AUPRC are NaN when the truth has no edge among the candidates.
+    """
+    S = np.abs(np.nan_to_num(np.asarray(scores, dtype=np.float64)))
+    T = (np.asarray(truth) != 0).astype(np.int8)
+    if S.shape != T.shape or S.ndim != 2 or S.shape[0] != S.shape[1]:
+        raise InputError(f"score matrix {S.shape} and truth matrix {T.shape} must be the same square shape")
+    if protocol == "undirected":
+        S = np.maximum(S, S.T)
+        T = np.maximum(T, T.T)
+    r, c = candidate_pairs(S.shape[0], protocol, tf_index)
+    y, s = T[r, c], S[r, c]
+    n_true = int(y.sum())
+    density = n_true / max(len(y), 1)
+    if n_true == 0 or n_true == len(y):
+        auprc = auroc = float("nan")
+    else:
+        auprc = float(average_precision_score(y, s))
+        auroc = float(roc_auc_score(y, s))
+    return {
+        "auprc": auprc,
+        "auroc": auroc,
+        "auprc_ratio": auprc / density if density > 0 else float("nan"),
+        "epr": early_precision_ratio(y, s),
+        "chance": density,
+        "n_true_edges": n_true,
+        "density": density,
+    }

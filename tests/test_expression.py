@@ -1,0 +1,93 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from grnular_lib.errors import InputError
+from grnular_lib.expression import match_tfs, read_expression, read_tf_list
+
+
+def _beeline_file(tmp_path, frame, name="ExpressionData.csv"):
+    path = tmp_path / name
+    frame.to_csv(path)
+    return path
+
+
+@pytest.fixture
+def genes_by_cells():
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(rng.random((4, 6)), index=["SOX2", "SOX7", "GATA6", "CFC1"],
+                        columns=[f"type0_cell{i}" for i in range(6)])
+
+
+def test_reads_beeline_layout_as_cells_by_genes(tmp_path, genes_by_cells):
+    e = read_expression(_beeline_file(tmp_path, genes_by_cells, "x.csv.gz"))
+    assert e.X.shape == (6, 4) and e.X.dtype == np.float32
+    assert e.genes == ["SOX2", "SOX7", "GATA6", "CFC1"] and e.cells[0] == "type0_cell0"
+
+
+def test_cells_in_rows_and_h5ad(tmp_path, genes_by_cells):
+    e = read_expression(_beeline_file(tmp_path, genes_by_cells.T), cells_in_rows=True)
+    assert e.genes[0] == "SOX2"
+    import anndata
+
+    adata = anndata.AnnData(genes_by_cells.T.to_numpy())
+    adata.obs_names, adata.var_names = genes_by_cells.columns, genes_by_cells.index
+    adata.write_h5ad(tmp_path / "x.h5ad")
+    assert read_expression(tmp_path / "x.h5ad").genes == e.genes
+
+
+def test_transposed_matrix_is_detected(tmp_path, genes_by_cells):
+    path = _beeline_file(tmp_path, genes_by_cells.T)
+    with pytest.raises(InputError, match="looks transposed.*--cells-in-rows"):
+        read_expression(path)
+    with pytest.raises(InputError, match="TF names found among the cell labels"):
+        read_expression(genes_by_cells.T.T, tfs=["SOX2", "SOX7"])  # a genes × cells DataFrame
+
+
+@pytest.mark.parametrize("value, message", [(np.nan, "NaN or infinite.*gene 'SOX7'"), (-1.0, "negative values")])
+def test_bad_values_name_the_gene(tmp_path, genes_by_cells, value, message):
+    genes_by_cells.iloc[1, 2] = value
+    with pytest.raises(InputError, match=message):
+        read_expression(_beeline_file(tmp_path, genes_by_cells))
+
+
+def test_negative_values_allowed_on_request(genes_by_cells):
+    assert read_expression(genes_by_cells.T - 0.5, allow_negative=True).X.min() < 0
+
+
+def test_duplicate_genes_too_small_and_constant(tmp_path, genes_by_cells):
+    dup = genes_by_cells.rename(index={"SOX7": "SOX2"})
+    with pytest.raises(InputError, match=r"duplicate gene names \['SOX2'\]"):
+        read_expression(_beeline_file(tmp_path, dup))
+    with pytest.raises(InputError, match="need at least 2"):
+        read_expression(genes_by_cells.T.iloc[:1])
+    genes_by_cells.loc["GATA6"] = 3.0
+    with pytest.warns(UserWarning, match="dropped 1 constant genes"):
+        e = read_expression(genes_by_cells.T)
+    assert "GATA6" not in e.genes
+
+
+def test_non_numeric_and_unknown_format(tmp_path, genes_by_cells):
+    genes_by_cells = genes_by_cells.astype(object)
+    genes_by_cells.iloc[0, 0] = "high"
+    with pytest.raises(InputError, match="non-numeric"):
+        read_expression(_beeline_file(tmp_path, genes_by_cells))
+    (tmp_path / "x.xlsx").write_text("")
+    with pytest.raises(InputError, match="unknown expression format"):
+        read_expression(tmp_path / "x.xlsx")
+    with pytest.raises(InputError, match="does not exist"):
+        read_expression(tmp_path / "missing.csv")
+
+
+def test_tf_lists_plain_and_beeline_csv(tmp_path):
+    (tmp_path / "tfs.txt").write_text("Sox2\nSOX7\n\n# comment\n")
+    (tmp_path / "mouse-tfs.csv").write_text("TF,Sources\nSOX2,a\nNANOG,b\n")
+    assert read_tf_list(tmp_path / "tfs.txt") == ["Sox2", "SOX7"]
+    assert read_tf_list(tmp_path / "mouse-tfs.csv") == ["SOX2", "NANOG"]
+
+
+def test_tf_matching_is_case_insensitive_and_reports_absent_ones():
+    with pytest.warns(UserWarning, match="1 of 3 TFs .* not in the data"):
+        assert match_tfs(["sox2", "Sox7", "NANOG"], ["SOX2", "SOX7", "CFC1"]) == ["SOX2", "SOX7"]
+    with pytest.raises(InputError, match="none of the 1 TFs"):
+        match_tfs(["NANOG"], ["SOX2"])

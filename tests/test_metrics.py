@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score
+
+from grnular_lib.errors import InputError
+from grnular_lib.metrics import early_precision_ratio, score
+
+
+def _truth(D=6):
+    T = np.zeros((D, D))
+    T[0, 1] = T[0, 2] = T[1, 3] = 1
+    return T
+
+
+def test_perfect_scores_give_auprc_one_in_every_protocol():
+    T = _truth()
+    for protocol in ("undirected", "beeline", "tf"):
+        r = score(T * 5 + 0.01, T, protocol, tf_index=np.array([0, 1]))
+        assert r["auprc"] == pytest.approx(1.0) and r["auroc"] == pytest.approx(1.0)
+        assert r["epr"] == pytest.approx(1 / r["density"])
+
+
+def test_undirected_protocol_accepts_an_edge_either_way_and_uses_the_upper_triangle():
+    T = _truth()
+    r = score(T.T, T, "undirected")  # every edge predicted in the wrong direction
+    assert r["auprc"] == pytest.approx(1.0)
+    assert r["n_true_edges"] == 3 and r["density"] == pytest.approx(3 / 15)
+    assert score(T.T, T, "beeline")["auprc"] < 0.5
+
+
+def test_chance_levels_differ_between_protocols():
+    T = _truth()
+    assert score(T, T, "beeline")["chance"] == pytest.approx(3 / 30)
+    assert score(T, T, "tf", tf_index=np.array([0, 1]))["chance"] == pytest.approx(3 / 10)
+
+
+def test_auprc_matches_scikit_learn_on_random_scores():
+    rng = np.random.default_rng(0)
+    T = (rng.random((20, 20)) < 0.1).astype(float)
+    np.fill_diagonal(T, 0)
+    S = rng.random((20, 20))
+    r = score(S, T, "beeline")
+    mask = ~np.eye(20, dtype=bool)
+    assert r["auprc"] == pytest.approx(average_precision_score(T[mask], S[mask]))
+    assert r["auprc_ratio"] == pytest.approx(r["auprc"] / r["density"])
+
+
+def test_epr_counts_ties_at_the_cut_and_ignores_unpredicted_pairs():
+    y = np.array([1, 0, 1, 0, 0, 0])
+    assert early_precision_ratio(y, np.array([2.0, 1, 1, 0, 0, 0])) == pytest.approx((2 / 3) / (2 / 6))
+    assert early_precision_ratio(y, np.zeros(6)) == 0.0
+
+
+def test_bad_protocol_and_shapes_are_clear_errors():
+    with pytest.raises(InputError, match="unknown scoring protocol 'directed'"):
+        score(np.zeros((3, 3)), np.zeros((3, 3)), "directed")
+    with pytest.raises(InputError, match="same square shape"):
+        score(np.zeros((3, 3)), np.zeros((4, 4)))
