@@ -3,13 +3,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+# The function shadows its module's name on purpose, as in ``grnular_lib.infer(adata, tfs=...)``; the module stays
+# importable as ``grnular_lib.infer`` for ``from grnular_lib.infer import score_matrix``. torch loads on first use.
+from .infer import infer  # noqa: E402
+
 __all__ = ["__version__", "infer"]
-
-
-def __getattr__(name: str):
-    # ``infer`` pulls in torch; import it only when asked for, so ``import grnular_lib`` stays light.
-    if name == "infer":
-        from .infer import infer
-
-        return infer
-    raise AttributeError(f"module 'grnular_lib' has no attribute {name!r}")
