@@ -1,0 +1,80 @@
+"""``grnular data list | verify | fetch``: what data the project knows, whether it is here and intact, and getting it."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import ChecksumError, DataUnavailableError, InputError
+from .manifests import load_manifests
+from .resolve import data_roots, fetch, locate, verify_file
+
+
+def _names(args: argparse.Namespace) -> list[str]:
+    manifests = load_manifests()
+    if not args.names:
+        return sorted(manifests)
+    unknown = [n for n in args.names if n not in manifests]
+    if unknown:
+        raise InputError(f"unknown data set(s) {unknown}; choose among {', '.join(sorted(manifests))}")
+    return list(args.names)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    manifests = load_manifests()
+    print(f"data roots searched, in order: {', '.join(str(r) for r in data_roots(args.data_dir))}")
+    for name in _names(args):
+        m = manifests[name]
+        present = sum(locate(f.path, data_dir=args.data_dir) is not None for f in m.files)
+        print(f"{name:24s} {present:4d}/{len(m.files):<4d} files local  {m.size / 1e6:8.1f} MB  {m.title}")
+        print(f"{'':24s} origin: {m.origin}; licence: {m.licence}")
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    manifests = load_manifests()
+    bad = missing = ok = 0
+    for name in _names(args):
+        for f in manifests[name].files:
+            path = locate(f.path, data_dir=args.data_dir)
+            if path is None:
+                missing += 1
+                print(f"MISSING  {f.path}")
+                continue
+            try:
+                verify_file(path, f, use_stamp=not args.rehash)
+                ok += 1
+                if args.verbose:
+                    print(f"OK       {path}")
+            except ChecksumError as exc:
+                bad += 1
+                print(f"BAD      {exc}")
+    print(f"{ok} verified, {bad} damaged, {missing} missing", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    failed = []
+    for name in _names(args):
+        try:
+            paths = fetch(name, data_dir=args.data_dir)
+            print(f"{name}: {len(paths)} files ready")
+        except DataUnavailableError as exc:
+            failed.append(name)
+            print(f"{name}: {exc}", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``data list | verify | fetch`` to the ``grnular`` command."""
+    p = subparsers.add_parser("data", help="list, verify or fetch the public datasets (data_manifests/)")
+    sub = p.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    for action, func, text in (("list", _cmd_list, "datasets, where they are searched, how much is local"),
+                               ("verify", _cmd_verify, "check local files against the manifests' sha256"),
+                               ("fetch", _cmd_fetch, "download missing files with a public URL into the cache")):
+        q = sub.add_parser(action, help=text)
+        q.add_argument("names", nargs="*", help="manifest names (default: all)")
+        q.add_argument("--data-dir", help="a data folder searched first (default: $GRNULAR_DATA_DIR)")
+        if action == "verify":
+            q.add_argument("--rehash", action="store_true", help="recompute every sha256 (ignore remembered ones)")
+            q.add_argument("-v", "--verbose", action="store_true", help="list verified files too")
+        q.set_defaults(func=func)

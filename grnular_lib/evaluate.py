@@ -1,0 +1,129 @@
+"""The evaluation harness every notebook calls: methods × datasets → one tidy results table.
+
+Dataset names carry the labels of a row (the loaders' convention): parts separated by ``/``; a part ``rep<k>`` is
+the replicate, a part naming a ground-truth network (:data:`NETWORK_NAMES`) is the network, the remaining parts
+joined by ``/`` are the dataset. ``"DS1/rep3/clean"`` → dataset ``DS1/clean``, network ``truth``, replicate 3;
+``"mESC/TFs+500/STRING/paper"`` → dataset ``mESC/TFs+500/paper``, network ``STRING``, replicate 0.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .dataset import GRNDataset
+from .errors import InputError
+
+NETWORK_NAMES = ("STRING", "NonSpecific-ChIP-seq", "Specific-ChIP-seq", "gt_GRN")
+COLUMNS = ["method", "dataset", "network", "replicate", "protocol", "auprc", "auroc", "auprc_ratio", "epr", "chance",
+           "n_true_edges", "seconds", "n_genes", "n_cells", "n_tfs"]
+_REPLICATE = re.compile(r"^rep(\d+)$")
+
+
+def dataset_labels(name: str) -> dict[str, Any]:
+    """``dataset``, ``network`` and ``replicate`` of a dataset name (see the module docstring)."""
+    parts = [p for p in str(name).split("/") if p]
+    replicate, network, rest = 0, "truth", []
+    for p in parts:
+        m = _REPLICATE.match(p)
+        if m:
+            replicate = int(m.group(1))
+        elif p in NETWORK_NAMES:
+            network = p
+        else:
+            rest.append(p)
+    return {"dataset": "/".join(rest) or str(name), "network": network, "replicate": replicate}
+
+
+def _tf_index(data: GRNDataset, use_tfs: bool | None) -> np.ndarray | None:
+    if use_tfs is False:
+        return None
+    if not data.tfs:
+        if use_tfs:
+            raise InputError(f"dataset {data.name!r} has no TFs but use_tfs=True; give the dataset TFs or pass "
+                             "use_tfs=None/False")
+        return None
+    return data.tf_index
+
+
+def run_one(method: str, data: GRNDataset, *, protocol: str, seed: int, checkpoint: str | Path | None,
+            use_tfs: bool | None, client: Any = None) -> dict[str, Any]:
+    """Score one method on one dataset: the row :func:`evaluate` adds to its table."""
+    from .infer import score_matrix
+    from .metrics import score
+
+    if data.truth is None:
+        raise InputError(f"dataset {data.name!r} has no ground-truth network; evaluate needs one")
+    tf_index = _tf_index(data, use_tfs)
+    start = time.perf_counter()
+    S = score_matrix(data.expression, tf_index, method, checkpoint=checkpoint, seed=seed, client=client)
+    seconds = time.perf_counter() - start
+    result = score(S, data.truth_matrix(), protocol, tf_index=tf_index)
+    return {"method": method, **dataset_labels(data.name), "protocol": protocol,
+            **{k: result[k] for k in ("auprc", "auroc", "auprc_ratio", "epr", "chance", "n_true_edges")},
+            "seconds": seconds, "n_genes": data.n_genes, "n_cells": data.n_cells,
+            "n_tfs": 0 if tf_index is None else len(tf_index)}
+
+
+def evaluate(methods: Sequence[str] | str, datasets: Iterable[GRNDataset] | GRNDataset, *,
+             protocol: str = "undirected", seed: int = 0, client: Any = None, checkpoint: str | Path | None = None,
+             use_tfs: bool | None = None) -> pd.DataFrame:
+    """Run every method on every dataset and score it against the dataset's ground truth.
+
+    Parameters
+    ----------
+    methods
+        Method names accepted by :func:`grnular_lib.infer.score_matrix` (models and baselines).
+    datasets
+        Datasets with a ground truth (e.g. from :func:`~grnular_lib.data.load_sergio_ds`,
+        :func:`~grnular_lib.data.load_beeline`).
+    protocol
+        ``"undirected"`` (the paper's), ``"beeline"`` or ``"tf"`` (see :mod:`grnular_lib.metrics`).
+    seed
+        Seed passed to every method.
+    client
+        A ``distributed.Client``: each (method, dataset) pair runs as one task (methods run serially inside it).
+        ``None``: pairs run one after the other, each baseline using its own serial path. Results are the same;
+        ``seconds`` then measures the pair inside its task.
+    checkpoint
+        Checkpoint for the unrolled models (``None``: the shipped one).
+    use_tfs
+        ``None``: use a dataset's TFs when it has any; ``True``: require them; ``False``: ignore them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (method, dataset, network, replicate) with columns :data:`COLUMNS`, in the order of
+        ``methods`` × ``datasets`` (method outermost).
+    """
+    from .metrics import PROTOCOLS
+
+    methods = [methods] if isinstance(methods, str) else list(methods)
+    datasets = [datasets] if isinstance(datasets, GRNDataset) else list(datasets)
+    if protocol not in PROTOCOLS:
+        raise InputError(f"unknown scoring protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}")
+    if not methods or not datasets:
+        raise InputError("evaluate needs at least one method and one dataset")
+    bad = [type(d).__name__ for d in datasets if not isinstance(d, GRNDataset)]
+    if bad:
+        raise InputError(f"datasets must be GRNDataset objects (got {bad[:3]}); load them with grnular_lib.data")
+    from .infer import check_method
+
+    methods = [check_method(m) for m in methods]
+    pairs = [(m, d) for m in methods for d in datasets]
+    options = dict(protocol=protocol, seed=seed, checkpoint=checkpoint, use_tfs=use_tfs)
+    if client is None:
+        rows = [run_one(m, d, **options) for m, d in pairs]
+    else:
+        from distributed import Client
+
+        client = client if isinstance(client, Client) else Client(client)
+        scattered = {id(d): client.scatter(d) for d in datasets}
+        futures = [client.submit(run_one, m, scattered[id(d)], pure=False, **options) for m, d in pairs]
+        rows = client.gather(futures)
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,103 @@
+"""Baselines: shapes and masks, the floors' definitions, arboreto's core driven serially and on Dask, caching."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Ridge
+
+from grnular_lib import baselines
+from grnular_lib.baselines import BASELINE_METHODS, baseline_scores, ridge_scores, standardise
+from grnular_lib.errors import InputError
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRNULAR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _chain(n_cells=150, seed=0):
+    """12 genes: 0 → 3, 1 → 4, 2 → 5 linearly, the rest noise; TFs 0, 1, 2, 6."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_cells, 12))
+    X[:, 3] = 2 * X[:, 0] + 0.3 * rng.normal(size=n_cells)
+    X[:, 4] = -1.5 * X[:, 1] + 0.3 * rng.normal(size=n_cells)
+    X[:, 5] = X[:, 2] + 0.3 * rng.normal(size=n_cells)
+    return X.astype(np.float32), np.array([0, 1, 2, 6])
+
+
+@pytest.mark.parametrize("method", [m for m in BASELINE_METHODS if m != "genie3"])
+def test_every_baseline_finds_the_planted_edges(method):
+    X, tfs = _chain()
+    kw = {"n_estimators": 60} if method == "grnboost2" else {}
+    S = baseline_scores(X, tfs, method=method, cache=False, **kw)
+    assert S.shape == (12, 12) and np.all(S >= 0) and np.all(np.diag(S) == 0)
+    assert np.all(S[np.setdiff1d(np.arange(12), tfs)] == 0)  # only TFs regulate
+    for reg, tgt in ((0, 3), (1, 4), (2, 5)):
+        assert S[reg, tgt] == S[:, tgt].max() > 0
+
+
+def test_genie3_small():
+    X, tfs = _chain(80)
+    S = baseline_scores(X, tfs, method="genie3", cache=False, n_estimators=30)
+    assert S[0, 3] == S[:, 3].max() and S[1, 4] == S[:, 4].max()
+
+
+def test_without_tfs_every_gene_may_regulate():
+    X, _ = _chain()
+    S = baseline_scores(X, None, method="pearson")
+    assert np.count_nonzero(S) == 12 * 11 and np.allclose(S, S.T)
+
+
+def test_ridge_matches_separate_scikit_learn_fits():
+    X, tfs = _chain()
+    S = ridge_scores(X, tfs, alpha=3.0)
+    Z = standardise(X)
+    for j in range(12):
+        rest = tfs[tfs != j]
+        coef = Ridge(alpha=3.0, fit_intercept=False).fit(Z[:, rest], Z[:, j]).coef_
+        assert np.allclose(S[rest, j], np.abs(coef), atol=1e-10)
+
+
+def test_glasso_with_fewer_cells_than_genes_does_not_crash():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(15, 40)).astype(np.float32)
+    X[:, 1] = X[:, 0]  # singular covariance
+    S = baseline_scores(X, None, method="glasso", cache=False)
+    assert S.shape == (40, 40) and np.all(np.isfinite(S))
+
+
+def test_failed_arboreto_targets_are_counted_and_reported():
+    X, tfs = _chain(40)
+    with pytest.warns(UserWarning, match=r"failed for 12 of 12 target genes"):
+        S = baseline_scores(X, tfs, method="grnboost2", cache=False, n_estimators=10, max_features=7.5)
+    assert not S.any()
+
+
+def test_grnboost2_is_seeded_and_identical_on_dask():
+    distributed = pytest.importorskip("distributed")
+    X, tfs = _chain(60)
+    serial = baseline_scores(X, tfs, method="grnboost2", seed=3, cache=False, n_estimators=40)
+    assert np.array_equal(serial, baseline_scores(X, tfs, method="grnboost2", seed=3, cache=False, n_estimators=40))
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
+        parallel = baseline_scores(X, tfs, method="grnboost2", seed=3, cache=False, client=client, n_estimators=40)
+    assert np.array_equal(serial, parallel)
+
+
+def test_expensive_results_are_cached(monkeypatch, tmp_path):
+    X, tfs = _chain(60)
+    first = baseline_scores(X, tfs, method="grnboost2", cache=tmp_path / "c", n_estimators=20)
+    monkeypatch.setattr(baselines, "arboreto_scores", lambda *a, **k: pytest.fail("cache not used"))
+    assert np.array_equal(first, baseline_scores(X, tfs, method="grnboost2", cache=tmp_path / "c", n_estimators=20))
+    with pytest.raises(BaseException):  # other parameters: not the cached entry
+        baseline_scores(X, tfs, method="grnboost2", cache=tmp_path / "c", n_estimators=21)
+
+
+def test_bad_input():
+    X, tfs = _chain()
+    with pytest.raises(InputError, match="unknown baseline"):
+        baseline_scores(X, tfs, method="aracne")
+    X[0, 0] = np.nan
+    with pytest.raises(InputError, match="NaN"):
+        baseline_scores(X, tfs, method="pearson")
+    with pytest.raises(InputError, match="TF indices"):
+        baseline_scores(np.ones((5, 3)), np.array([4]), method="pearson")

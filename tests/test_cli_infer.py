@@ -1,0 +1,61 @@
+"""The `grnular infer` / `grnular evaluate` contract, on a small network whose answer is known."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from grnular_lib import infer
+from grnular_lib.cli import main
+from grnular_lib.errors import InputError
+
+
+@pytest.fixture
+def linear_data(tmp_path):
+    """Genes × cells file where TF A drives X and TF B drives Y; truth A→X, B→Y."""
+    rng = np.random.default_rng(0)
+    a, b, noise = rng.gamma(2, 1, 300), rng.gamma(2, 1, 300), rng.gamma(1, 0.2, (3, 300))
+    frame = pd.DataFrame([a, b, 2 * a + noise[0], 3 * b + noise[1], noise[2]], index=["A", "B", "X", "Y", "Z"],
+                         columns=[f"type0_cell{i}" for i in range(300)])
+    frame.to_csv(tmp_path / "ExpressionData.csv.gz")
+    (tmp_path / "tfs.txt").write_text("a\nB\nNOT_IN_DATA\n")
+    pd.DataFrame({"Gene1": ["A", "B"], "Gene2": ["X", "Y"]}).to_csv(tmp_path / "refNetwork.csv", index=False)
+    return tmp_path
+
+
+def test_infer_returns_arboreto_edge_list(linear_data):
+    with pytest.warns(UserWarning, match="1 of 3 TFs"):
+        edges = infer(linear_data / "ExpressionData.csv.gz", tfs=linear_data / "tfs.txt", method="pearson")
+    assert list(edges.columns) == ["TF", "target", "importance"]
+    assert set(edges["TF"]) == {"A", "B"} and len(edges) == 2 * 4
+    assert (edges["importance"].diff().dropna() <= 0).all()
+    assert {tuple(r) for r in edges[["TF", "target"]].head(2).to_numpy()} == {("A", "X"), ("B", "Y")}
+
+
+def test_cli_infer_then_evaluate(linear_data, capsys):
+    out = linear_data / "edges.tsv"
+    assert main(["infer", str(linear_data / "ExpressionData.csv.gz"), "--tfs", str(linear_data / "tfs.txt"),
+                 "--method", "ridge", "-o", str(out)]) == 0
+    assert pd.read_csv(out, sep="\t").columns.tolist() == ["TF", "target", "importance"]
+    capsys.readouterr()
+    assert main(["evaluate", str(out), "--truth", str(linear_data / "refNetwork.csv"), "--protocol", "beeline"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["auprc"] == pytest.approx(1.0) and result["n_true_edges"] == 2
+    assert {"auprc", "auroc", "auprc_ratio", "epr", "n_true_edges", "density"} <= set(result)
+
+
+def test_cli_errors_leave_no_output(linear_data, capsys):
+    out = linear_data / "edges.tsv"
+    bad = pd.read_csv(linear_data / "ExpressionData.csv.gz", index_col=0)
+    bad.iloc[2, 5] = np.nan
+    bad.to_csv(linear_data / "bad.csv")
+    assert main(["infer", str(linear_data / "bad.csv"), "--method", "pearson", "-o", str(out)]) == 2
+    assert "NaN or infinite" in capsys.readouterr().err and not out.exists()
+    assert main(["infer", str(linear_data / "ExpressionData.csv.gz"), "--method", "magic", "-o", str(out)]) == 2
+    assert "unknown method 'magic'" in capsys.readouterr().err and not out.exists()
+    assert not list(linear_data.glob(".edges.tsv.*"))
+
+
+def test_tf_aware_model_without_tfs_is_a_clear_error(linear_data):
+    with pytest.raises(InputError, match="needs a TF list"):
+        infer(linear_data / "ExpressionData.csv.gz", method="grnular")

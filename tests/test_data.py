@@ -1,0 +1,146 @@
+"""Data manifests, file resolution, checksum verification and the ``grnular data`` command."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grnular_lib.data import resolve
+from grnular_lib.data.command import register
+from grnular_lib.data.manifests import ManifestFile, find_file, load_manifests, parse_manifest
+from grnular_lib.errors import ChecksumError, DataUnavailableError, InputError
+
+MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+needs_mirror = pytest.mark.skipif(not MIRROR.is_dir(), reason="the local data mirror ../shared/data is absent")
+SMALL = "sergio/DS1/gt_GRN.csv"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRNULAR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("GRNULAR_DATA_DIR", raising=False)
+
+
+def test_manifests_describe_every_source():
+    manifests = load_manifests()
+    assert {"sergio", "beeline-subsets", "beeline-tfs", "beeline-networks-full", "mesc-case-study", "go-mouse"} <= set(manifests)
+    for m in manifests.values():
+        assert m.origin.startswith("http") and m.licence and m.citation and m.files
+        for f in m.files:
+            assert len(f.sha256) == 64 and f.size > 0 and not f.path.startswith("/")
+    assert find_file(SMALL)[0].name == "sergio"
+    assert find_file(SMALL)[1].url.startswith("https://raw.githubusercontent.com/PayamDiba/SERGIO/")
+
+
+def test_manifest_schema_errors_name_the_problem():
+    with pytest.raises(InputError, match="lacks"):
+        parse_manifest({"name": "x", "files": []})
+    with pytest.raises(InputError, match="file entry 0"):
+        parse_manifest({"name": "x", "title": "t", "origin": "o", "licence": "l", "citation": "c",
+                        "files": [{"path": "a"}]})
+
+
+@needs_mirror
+def test_manifest_checksums_match_the_mirror_sums_files():
+    listed = {}
+    for folder in ("sergio", "beeline", "go"):
+        for line in (MIRROR / folder / "SHA256SUMS").read_text().splitlines():
+            sha, path = line.split(None, 1)
+            listed[f"{folder}/{path.strip()}"] = sha
+    entries = {f.path: f.sha256 for m in load_manifests().values() for f in m.files}
+    assert set(entries) == set(listed)
+    assert all(entries[p] == listed[p] for p in listed)
+
+
+@needs_mirror
+def test_resolves_from_the_mirror_and_verifies():
+    path = resolve.resolve_file(SMALL)
+    assert path == MIRROR / SMALL
+
+
+@needs_mirror
+def test_corrupted_file_is_refused_and_left_untouched(tmp_path):
+    root = tmp_path / "data"
+    (root / "sergio/DS1").mkdir(parents=True)
+    target = root / SMALL
+    good = (MIRROR / SMALL).read_bytes()
+    bad = bytearray(good)
+    bad[10] = (bad[10] + 1) % 256  # same size, different content
+    target.write_bytes(bytes(bad))
+    with pytest.raises(ChecksumError, match="sha256"):
+        resolve.resolve_file(SMALL, data_dir=root)
+    assert target.read_bytes() == bytes(bad)  # never repaired or half-replaced behind the user's back
+    target.write_bytes(good[:-5])
+    with pytest.raises(ChecksumError, match="size"):
+        resolve.resolve_file(SMALL, data_dir=root)
+    target.write_bytes(good)
+    assert resolve.resolve_file(SMALL, data_dir=root) == target
+
+
+@needs_mirror
+def test_remembered_checksum_is_invalidated_by_a_change(tmp_path):
+    root = tmp_path / "data"
+    (root / "sergio/DS1").mkdir(parents=True)
+    target = root / SMALL
+    shutil.copy(MIRROR / SMALL, target)
+    entry = find_file(SMALL)[1]
+    resolve.verify_file(target, entry)  # hashed and remembered
+    data = bytearray(target.read_bytes())
+    data[0] = (data[0] + 1) % 256
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(1, 1))  # a different mtime: the stamp must not apply
+    with pytest.raises(ChecksumError):
+        resolve.verify_file(target, entry)
+
+
+def _entry_for(tmp_path: Path, content: bytes, claimed: bytes) -> ManifestFile:
+    src = tmp_path / "remote.bin"
+    src.write_bytes(content)
+    return ManifestFile(path="x/remote.bin", size=len(claimed), sha256=hashlib.sha256(claimed).hexdigest(),
+                        url=src.as_uri())
+
+
+def test_download_is_verified_before_it_appears(tmp_path):
+    dest = tmp_path / "dl" / "remote.bin"
+    good = _entry_for(tmp_path, b"payload" * 100, b"payload" * 100)
+    assert resolve.download_file(good, dest, progress=False).read_bytes() == b"payload" * 100
+    dest.unlink()
+    bad = _entry_for(tmp_path, b"Payload" * 100, b"payload" * 100)
+    with pytest.raises(ChecksumError):
+        resolve.download_file(bad, dest, progress=False)
+    assert not dest.exists() and list(dest.parent.iterdir()) == []  # no partial file left behind
+
+
+def test_missing_file_offline_names_dataset_files_and_fix(tmp_path, monkeypatch):
+    monkeypatch.setattr(resolve, "PROJECT_ROOT", tmp_path / "nowhere" / "project")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataUnavailableError) as err:
+        resolve.resolve_file("beeline/tfs/mouse-tfs.csv", data_dir=tmp_path / "empty", dataset="mouse TFs")
+    msg = str(err.value)
+    assert "mouse TFs" in msg and "beeline/tfs/mouse-tfs.csv" in msg and "GRNULAR_DATA_DIR" in msg
+    assert "grnular data fetch" in msg
+
+
+def _run(argv):
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+@needs_mirror
+def test_data_command_list_verify(capsys, tmp_path):
+    assert _run(["data", "list"]) == 0
+    assert "sergio" in capsys.readouterr().out
+    assert _run(["data", "verify", "sergio", "go-mouse"]) == 0
+    root = tmp_path / "data"
+    (root / "sergio/DS1").mkdir(parents=True)
+    (root / SMALL).write_bytes(b"x" * find_file(SMALL)[1].size)
+    assert _run(["data", "verify", "sergio", "--data-dir", str(root)]) == 1
+    assert "BAD" in capsys.readouterr().out
+    with pytest.raises(InputError, match="unknown data set"):
+        _run(["data", "verify", "nope"])
