@@ -1,0 +1,151 @@
+"""Checkpoints of the unrolled models: weights + the full config that made them + validation scores + library version.
+
+A checkpoint is a ``torch.save`` of a dict holding only tensors, strings and numbers (the config and the scores as
+JSON strings), and it is read back with ``torch.load(..., weights_only=True)``: a file that holds anything else — a
+pickled object, code — is refused with :class:`~grnular_lib.errors.CheckpointError` before anything in it runs.
+
+Files are written under a temporary name and renamed when complete, so an interrupted save leaves no partial file.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from . import __version__
+from .errors import CheckpointError
+
+FORMAT = "grnular-checkpoint/1"
+PRETRAINED_DIR = Path(__file__).parent / "pretrained"
+
+
+def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],
+                    validation: dict[str, Any] | None = None, training: dict[str, Any] | None = None) -> Path:
+    """Write a checkpoint atomically.
+
+    Parameters
+    ----------
+    path
+        Output file (``.pt``).
+    method
+        Model method name (e.g. ``"grnular"``), checked when the file is loaded.
+    state
+        The model's ``state_dict()``.
+    config
+        Model constructor arguments (JSON-able).
+    validation
+        Validation scores (e.g. mean AUPRC per epoch and of the selected epoch).
+    training
+        Training settings: data, seed, epochs, the command line that reproduces the file.
+    """
+    path = Path(path)
+    payload = {
+        "format": FORMAT,
+        "library_version": __version__,
+        "method": method,
+        "config": json.dumps(config, sort_keys=True),
+        "validation": json.dumps(validation or {}, sort_keys=True),
+        "training": json.dumps(training or {}, sort_keys=True),
+        "state": {k: v.detach().cpu().contiguous() for k, v in state.items()},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        torch.save(payload, tmp)
+        os.chmod(tmp, 0o644)  # mkstemp creates the file private; a checkpoint is meant to be shared
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def resolve_checkpoint(checkpoint: str | Path | None, method: str) -> Path:
+    """A checkpoint path: ``None`` → the shipped ``<method>-clean.pt``; a shipped name (``"glad-dropout25"``) → its
+    file; anything else is taken as a path."""
+    if checkpoint is None:
+        checkpoint = f"{method}-clean"
+    p = Path(checkpoint)
+    if not p.exists() and (PRETRAINED_DIR / f"{checkpoint}.pt").exists():
+        p = PRETRAINED_DIR / f"{checkpoint}.pt"
+    if not p.exists():
+        shipped = sorted(q.stem for q in PRETRAINED_DIR.glob("*.pt"))
+        raise CheckpointError(f"checkpoint {str(checkpoint)!r} not found; give a file written by `grnular train`, or "
+                              f"one of the shipped checkpoints: {', '.join(shipped) or '(none)'}")
+    return p
+
+
+def load_checkpoint(path: str | Path, *, method: str | None = None) -> dict[str, Any]:
+    """Read and check a checkpoint without executing anything stored in it.
+
+    Parameters
+    ----------
+    path
+        A file written by :func:`save_checkpoint`.
+    method
+        If given, the checkpoint must be of this method.
+
+    Returns
+    -------
+    dict
+        ``method``, ``config``, ``validation``, ``training`` (dicts), ``state`` (tensors), ``library_version``.
+
+    Raises
+    ------
+    CheckpointError
+        Unreadable or unsafe file, not a GRNUlar checkpoint, another model's checkpoint, or a different major
+        library version.
+    """
+    path = Path(path)
+    try:
+        raw = torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError, TypeError, OSError) as exc:
+        raise CheckpointError(f"{path}: not a safe GRNUlar checkpoint ({type(exc).__name__}: {str(exc)[:200]}); "
+                              "it holds objects other than tensors and plain values, or is damaged. Use a file "
+                              "written by `grnular train`") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise CheckpointError(f"{path}: not a GRNUlar checkpoint (format {FORMAT} expected); use a file written by "
+                              "`grnular train`")
+    version = str(raw.get("library_version", "?"))
+    if version.split(".")[0] != __version__.split(".")[0]:
+        raise CheckpointError(f"{path}: written by grnular_lib {version}, incompatible with this version "
+                              f"{__version__} (different major version); retrain it with `grnular train`, or install "
+                              f"grnular_lib {version.split('.')[0]}.x")
+    if method is not None and raw.get("method") != method:
+        raise CheckpointError(f"{path}: a checkpoint of model {raw.get('method')!r}, not of {method!r}; pass "
+                              f"--method {raw.get('method')} or a checkpoint trained for {method}")
+    try:
+        return {"method": raw["method"], "config": json.loads(raw["config"]),
+                "validation": json.loads(raw["validation"]), "training": json.loads(raw["training"]),
+                "state": dict(raw["state"]), "library_version": version}
+    except (KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise CheckpointError(f"{path}: incomplete checkpoint ({exc}); retrain it with `grnular train`") from None
+
+
+def model_card(path: str | Path, *, results: str | None = None) -> str:
+    """A Markdown model card for a checkpoint: model, config, training data, seed, validation scores, the command
+    that reproduces it, and optionally test results (e.g. from ``benchmarks/quality.py``)."""
+    ck = load_checkpoint(path)
+    tr, val = ck["training"], ck["validation"]
+    best = val.get("best", {})
+    hist = val.get("history", [])
+    lines = [f"# {Path(path).name}: {ck['method']}", "",
+             f"- library version: {ck['library_version']}",
+             f"- model config: `{json.dumps(ck['config'], sort_keys=True)}`",
+             f"- training data: {tr.get('train_graphs')} simulated graphs, {tr.get('valid_graphs')} validation graphs "
+             f"(setting `{json.dumps(tr.get('setting'), sort_keys=True)}`, corpus seeds {tr.get('corpus_seeds')})",
+             f"- seed {tr.get('seed')}, {tr.get('epochs')} epochs, batch {tr.get('batch_size')}, lr {tr.get('lr')} "
+             f"(cosine), β {tr.get('beta')}, {tr.get('seconds')} s on the training machine",
+             f"- selected epoch {val.get('best_epoch')}: validation AUPRC {best.get('valid_auprc', float('nan')):.3f}, "
+             f"AUROC {best.get('valid_auroc', float('nan')):.3f} (undirected protocol); untrained model: AUPRC "
+             f"{hist[0]['valid_auprc'] if hist else float('nan'):.3f}",
+             "", "Reproduce:", "", "```", tr.get("command") or "(command not recorded)", "```", ""]
+    if results:
+        lines += ["## Test results", "", results.strip(), ""]
+    return "\n".join(lines)

@@ -1,0 +1,61 @@
+"""Checkpoints: round trip, refusal of unsafe files, of other models' checkpoints and of other major versions."""
+import pickle
+
+import pytest
+import torch
+
+import grnular_lib.checkpoints as ck
+from grnular_lib.errors import CheckpointError
+from grnular_lib.models import build_model, load_model
+
+RAN = []
+
+
+class Exploit:
+    """Unpickling this would call RAN.append — i.e. run code from the file."""
+
+    def __reduce__(self):
+        return (RAN.append, ("code ran",))
+
+
+def test_round_trip_keeps_weights_config_scores_and_version(tmp_path):
+    model = build_model("grnular", n_unrolled=2)
+    path = ck.save_checkpoint(tmp_path / "a.pt", method="grnular", state=model.state_dict(), config=model.config,
+                              validation={"auprc": 0.5}, training={"seed": 3})
+    got = ck.load_checkpoint(path, method="grnular")
+    assert got["config"] == model.config and got["validation"] == {"auprc": 0.5} and got["training"] == {"seed": 3}
+    assert got["library_version"] == "0.1.0"
+    for k, v in model.state_dict().items():
+        assert torch.equal(got["state"][k], v)
+    loaded = load_model("grnular", path, device="cpu")
+    assert loaded.config["n_unrolled"] == 2 and not loaded.training
+    assert not list(tmp_path.glob(".a.pt.*"))  # no temporary file left behind
+
+
+def test_malicious_pickle_is_refused_without_running_code(tmp_path):
+    path = tmp_path / "evil.pt"
+    with open(path, "wb") as f:
+        pickle.dump({"format": ck.FORMAT, "state": Exploit()}, f, protocol=2)
+    torch.save({"format": ck.FORMAT, "payload": Exploit()}, tmp_path / "evil2.pt")
+    RAN.clear()
+    for p in (path, tmp_path / "evil2.pt"):
+        with pytest.raises(CheckpointError, match="not a safe GRNUlar checkpoint"):
+            ck.load_checkpoint(p)
+    assert RAN == []
+
+
+def test_wrong_model_wrong_version_and_foreign_files_are_refused(tmp_path):
+    model = build_model("glad")
+    path = ck.save_checkpoint(tmp_path / "g.pt", method="glad", state=model.state_dict(), config=model.config)
+    with pytest.raises(CheckpointError, match="model 'glad', not of 'glad-tf'"):
+        ck.load_checkpoint(path, method="glad-tf")
+    raw = torch.load(path, weights_only=True)
+    raw["library_version"] = "9.0.0"
+    torch.save(raw, tmp_path / "old.pt")
+    with pytest.raises(CheckpointError, match="incompatible"):
+        ck.load_checkpoint(tmp_path / "old.pt")
+    torch.save({"weights": torch.zeros(2)}, tmp_path / "other.pt")
+    with pytest.raises(CheckpointError, match="not a GRNUlar checkpoint"):
+        ck.load_checkpoint(tmp_path / "other.pt")
+    with pytest.raises(CheckpointError, match="not found"):
+        ck.resolve_checkpoint(tmp_path / "missing.pt", "glad")

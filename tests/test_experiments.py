@@ -1,0 +1,148 @@
+"""grnular_lib.experiments, plots and case_study: parameter checks, claims, commands, figures (fast, synthetic)."""
+from __future__ import annotations
+
+import io
+import shlex
+
+import matplotlib
+
+matplotlib.use("Agg")  # tests only; the notebooks keep the inline backend
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from grnular_lib import case_study as cs
+from grnular_lib import experiments as ex
+from grnular_lib import plots
+from grnular_lib.errors import InputError
+
+
+def test_profile_values_are_used_and_overridden():
+    p = ex.notebook_params("02_clean", "smoke", n_test_graphs=None, cells=[30, 40])
+    smoke = ex.load_profile("02_clean", "smoke")
+    assert p["n_test_graphs"] == smoke["n_test_graphs"] and p["cells"] == [30, 40] and p["profile"] == "smoke"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(profile="fast"), "unknown profile 'fast'"),
+    (dict(notebook="99_nothing"), "unknown notebook '99_nothing'"),
+    (dict(cells="many"), "parameter cells='many' of notebook 02_clean must be of type list"),
+    (dict(cells=[0, 10]), "give positive whole numbers"),
+    (dict(methods_tf=["ridge", "oracle"]), "unknown method(s) ['oracle']"),
+    (dict(colour="red"), "unknown parameter(s) ['colour']"),
+])
+def test_bad_parameters_name_the_problem(kwargs, message):
+    notebook = kwargs.pop("notebook", "02_clean")
+    profile = kwargs.pop("profile", "smoke")
+    with pytest.raises(InputError) as err:
+        ex.notebook_params(notebook, profile, **kwargs)
+    assert message in str(err.value)
+
+
+def test_rerun_command_round_trips_through_a_shell():
+    cmd = ex.rerun_command("06_mesc_case_study", {"profile": "quick"},
+                           change={"score_threshold": 0.3, "go_terms": ["GO:0007492", "GO:0048863"]})
+    direct = shlex.split(cmd.splitlines()[-1])
+    assert direct[direct.index("profile") - 1] == "-p" and direct[direct.index("profile") + 1] == "quick"
+    y = yaml.safe_load(direct[direct.index("-y") + 1])
+    assert y == {"go_terms": ["GO:0007492", "GO:0048863"]}
+    assert direct[direct.index("score_threshold") + 1] == "0.3"
+    make = shlex.split(cmd.splitlines()[0])
+    params = next(a for a in make if a.startswith("PARAMS="))[len("PARAMS="):]
+    assert yaml.safe_load(shlex.split(params)[-1]) == y
+
+
+def _results():
+    rows = []
+    for cells, shift in ((100, 0.0), (1000, 0.1)):
+        for g in range(3):
+            for method, tfs, base in (("GRNUlar", "with TFs", 0.7), ("Ridge-TF", "with TFs", 0.75),
+                                      ("GRNBoost2", "with TFs", 0.5), ("GLAD", "without TFs", 0.3),
+                                      ("GLASSO", "without TFs", 0.2)):
+                rows.append({"cells": cells, "cell_types": 5, "method": method, "tfs": tfs, "dataset": f"g{g}",
+                             "auprc": base + shift + 0.01 * g, "auroc": 0.9, "chance": 0.05})
+    return pd.DataFrame(rows)
+
+
+def test_claims_are_checked_against_the_results():
+    table = ex.paper_vs_run(_results(), ex.simulated_claims("02_clean"))
+    verdicts = table["holds here"].to_dict()
+    assert verdicts["Without TFs, GLAD has the best AUPRC (Fig. 4)"] == "yes"
+    assert verdicts["With TFs, GRNUlar has the best AUPRC among the paper's methods (Fig. 4)"] == "yes"
+    assert verdicts["With TFs, GRNUlar also beats the simple floors (Pearson-TF, Precision-TF, Ridge-TF)"] == "no"
+    assert verdicts["GRNUlar's AUPRC rises with the number of cells M"] == "yes"
+    auth = "GRNUlar AUPRC at M = 1000, C = 5 (authors' published notebook, 50 graphs)"
+    assert verdicts[auth] == "yes" and table.loc[auth, "this run"].startswith("0.810")
+    sentence = ex.verdict_sentence(table, {"profile": "quick"})
+    assert "4 of 5" in sentence and "Ridge-TF" in sentence
+
+
+def test_summaries():
+    s = ex.summarise(_results(), ["tfs", "method", "cells"])
+    row = s[(s.method == "GRNUlar") & (s.cells == 100)].iloc[0]
+    assert row["auprc_mean"] == pytest.approx(0.71) and row["n"] == 3 and row["chance"] == pytest.approx(0.05)
+    wide = ex.mean_pm_std(s, index=["tfs", "method"], columns="cells")
+    assert wide.loc[("with TFs", "GRNUlar"), 100] == "0.710 ± 0.010"
+
+
+def test_runtime_tables_put_paper_next_to_run():
+    hidden = pd.DataFrame({"Hd": [200, 500], "seconds": [1.0, 2.0]})
+    methods = pd.DataFrame({"method": ["GRNUlar", "GRNBoost2", "Ridge-TF"], "seconds": [2.0, 50.0, 0.1]})
+    t1, t2 = ex.runtime_comparison(hidden, methods)
+    assert t1.set_index("Hd").loc[1000, "paper seconds (P100 GPU)"] == 2.10
+    assert np.isnan(t1.set_index("Hd").loc[1000, "this run seconds"])
+    assert t2.set_index("method").loc["GRNBoost2", "paper seconds"] == 612.0
+    v = ex.runtime_paper_vs_run(hidden, methods)["holds here"].tolist()
+    assert v == ["yes", "yes"]
+
+
+def _scores(n=12, tfs=(0, 1, 2)):
+    rng = np.random.default_rng(0)
+    S = np.zeros((n, n))
+    S[list(tfs)] = rng.random((len(tfs), n))
+    np.fill_diagonal(S, 0)
+    return S, [f"G{i}" for i in range(n)], np.array(tfs)
+
+
+def test_case_study_statistics():
+    S, genes, tf = _scores()
+    S[0, 3:6] = S[1, 3:6] = 5.0  # strong scores among the chosen genes
+    chosen = ["G0", "G1", "G3", "G4", "G5"]
+    pairs = cs.gene_set_scores(S, genes, chosen, tf)
+    assert set(pairs.group) == {"all genes", "GO genes"}
+    assert cs.rank_sum_greater(pairs) < 0.01
+    sub = cs.thresholded_subnetwork(S, genes, chosen, tf, threshold=0.5)
+    assert set(sub.TF) <= {"G0", "G1"} and set(sub.target) <= set(chosen) and (sub.importance > 0.5).all()
+    ranked = cs.ranked_regulators(S, genes, tf, "G4")
+    assert ranked.iloc[0]["TF"] in ("G0", "G1") and ranked["rank"].tolist() == [1, 2, 3]
+    with pytest.raises(InputError, match="not in the data"):
+        cs.ranked_regulators(S, genes, tf, "CFC1")
+
+
+def test_lowess_trends_follow_the_data():
+    t = np.linspace(0, 10, 200)
+    X = np.stack([t, 10 - t], axis=1) + np.random.default_rng(1).normal(0, 0.1, (200, 2))
+    fits = cs.lowess_trends(X, ["UP", "DOWN"], t, ["UP", "DOWN"], frac=0.3)
+    up = fits[fits.gene == "UP"]
+    assert up["fit"].iloc[-1] > up["fit"].iloc[0] + 8 and (up["sd"] < 0.5).all()
+
+
+def _inked(fig) -> float:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    img = matplotlib.image.imread(io.BytesIO(buf.getvalue()))
+    return float((np.abs(img[..., :3] - 1).max(axis=2) > 0.1).mean())
+
+
+def test_figures_are_drawn():
+    r = _results()
+    assert _inked(plots.score_lines(r, x="cells", col="tfs")) > 0.01
+    heat = r.assign(data=r["cells"].map(lambda c: f"[S] set{c}"))
+    assert _inked(plots.score_heatmaps(heat, unavailable=["[S] missing"])) > 0.01
+    S, genes, tf = _scores()
+    edges = cs.thresholded_subnetwork(S, genes, genes, tf, threshold=0.3)
+    assert _inked(plots.subnetwork(edges, tfs=["G0", "G1", "G2"], highlight=["G4"])) > 0.01
+    with pytest.raises(InputError, match="lacks column"):
+        plots.score_lines(r.drop(columns="auprc"), x="cells")
