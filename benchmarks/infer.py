@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--cells", type=int, default=2700)
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per measurement")
     parser.add_argument("--one", nargs=2, metavar=("METHOD", "GENES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -64,8 +65,13 @@ def main() -> None:
     for D in args.genes:
         ref = None
         for method in ("ridge", *args.models):
-            out = subprocess.run([sys.executable, __file__, "--one", method, str(D), "--cells", str(args.cells),
-                                  "--threads", str(args.threads)], capture_output=True, text=True)
+            try:
+                out = subprocess.run([sys.executable, __file__, "--one", method, str(D), "--cells", str(args.cells),
+                                      "--threads", str(args.threads)], capture_output=True, text=True,
+                                     timeout=args.timeout)
+            except subprocess.TimeoutExpired:
+                print(f"{method:<14}{D:>6} stopped after {args.timeout:g} s")
+                continue
             if out.returncode != 0:
                 print(f"{method:<14}{D:>6} failed: {out.stderr.strip().splitlines()[-1:]}")
                 continue

@@ -129,9 +129,15 @@ def glasso_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, alpha: f
         for attempt in range(6):
             try:
                 _, prec = graphical_lasso(emp, alpha=chosen, max_iter=max_iter)
-                if np.all(np.isfinite(prec)):
-                    return _regulator_rows(prec, tf_index)
-                raise FloatingPointError("non-finite precision matrix")
+                if not np.all(np.isfinite(prec)):
+                    raise FloatingPointError("non-finite precision matrix")
+                if alpha is None and not np.any(prec[~np.eye(len(prec), dtype=bool)]) and attempt < 5:
+                    # The cross-validated penalty removed every edge: a ranking needs some, so relax it.
+                    warnings.warn(f"GLASSO: alpha={chosen:.3g} from cross-validation leaves no edge; "
+                                  f"trying alpha={chosen / 4:.3g}", stacklevel=2)
+                    chosen /= 4
+                    continue
+                return _regulator_rows(prec, tf_index)
             except (FloatingPointError, ValueError, np.linalg.LinAlgError) as exc:
                 if attempt < 5:
                     warnings.warn(f"GLASSO failed at alpha={chosen:.3g} ({exc}); retrying with alpha={2 * chosen:.3g}",

@@ -2,8 +2,9 @@
 
 - ``"undirected"`` — the paper's protocol: scores and truth symmetrised (an edge either way counts), the strict upper
   triangle of the genes × genes matrix is the candidate set.
-- ``"beeline"`` — BEELINE's protocol: directed regulator → target, every ordered pair of distinct genes is a
-  candidate, unpredicted pairs score 0.
+- ``"beeline"`` — BEELINE's protocol: directed regulator → target; the candidates are the ordered pairs of distinct
+  genes that appear in the ground-truth network (predictions about other genes are ignored), unpredicted pairs
+  score 0. Its EPR, as BEELINE computes it, looks only at pairs from a true regulator to a gene of the network.
 - ``"tf"`` — directed, candidates are the TF rows × every other gene (the edges a TF-aware method can predict).
 
 AUPRC is scikit-learn's ``average_precision_score`` and AUROC its ``roc_auc_score``; the AUPRC ratio divides AUPRC by
@@ -20,19 +21,26 @@ from .errors import InputError
 PROTOCOLS = ("undirected", "beeline", "tf")
 
 
-def candidate_pairs(n_genes: int, protocol: str, tf_index: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _ordered_pairs(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r = np.repeat(rows, len(cols))
+    c = np.tile(cols, len(rows))
+    keep = r != c
+    return r[keep], c[keep]
+
+
+def candidate_pairs(truth: np.ndarray, protocol: str, tf_index: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """Row and column indices of the candidate pairs of a protocol (see the module docstring)."""
+    n_genes = truth.shape[0]
+    everyone = np.arange(n_genes)
     if protocol == "undirected":
         return np.triu_indices(n_genes, 1)
-    if protocol == "beeline" or (protocol == "tf" and tf_index is None):
-        r, c = np.nonzero(~np.eye(n_genes, dtype=bool))
-        return r, c
+    if protocol == "beeline":
+        nodes = np.flatnonzero(truth.any(axis=0) | truth.any(axis=1))
+        return _ordered_pairs(nodes, nodes)
     if protocol == "tf":
-        rows = np.unique(np.asarray(tf_index, dtype=np.int64))
-        r = np.repeat(rows, n_genes)
-        c = np.tile(np.arange(n_genes), len(rows))
-        keep = r != c
-        return r[keep], c[keep]
+        rows = everyone if tf_index is None else np.unique(np.asarray(tf_index, dtype=np.int64))
+        return _ordered_pairs(rows, everyone)
     raise InputError(f"unknown scoring protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}")
 
 
@@ -63,7 +71,7 @@ def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
     protocol
         ``"undirected"``, ``"beeline"`` or ``"tf"`` (see the module docstring).
     tf_index
-        TF columns, for ``protocol="tf"``.
+        TF rows, for ``protocol="tf"`` (``None``: every gene).
 
     Returns
     -------
@@ -78,9 +86,15 @@ def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
     if protocol == "undirected":
         S = np.maximum(S, S.T)
         T = np.maximum(T, T.T)
-    r, c = candidate_pairs(S.shape[0], protocol, tf_index)
+    r, c = candidate_pairs(T, protocol, tf_index)
     y, s = T[r, c], S[r, c]
     n_true = int(y.sum())
+    if protocol == "beeline":  # BEELINE's early precision: true regulators → genes of the network only
+        nodes = np.flatnonzero(T.any(axis=0) | T.any(axis=1))
+        er, ec = _ordered_pairs(np.flatnonzero(T.any(axis=1)), nodes)
+        epr = early_precision_ratio(T[er, ec], S[er, ec])
+    else:
+        epr = early_precision_ratio(y, s)
     density = n_true / max(len(y), 1)
     if n_true == 0 or n_true == len(y):
         auprc = auroc = float("nan")
@@ -91,7 +105,7 @@ def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
         "auprc": auprc,
         "auroc": auroc,
         "auprc_ratio": auprc / density if density > 0 else float("nan"),
-        "epr": early_precision_ratio(y, s),
+        "epr": epr,
         "chance": density,
         "n_true_edges": n_true,
         "density": density,

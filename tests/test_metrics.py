@@ -17,7 +17,8 @@ def test_perfect_scores_give_auprc_one_in_every_protocol():
     for protocol in ("undirected", "beeline", "tf"):
         r = score(T * 5 + 0.01, T, protocol, tf_index=np.array([0, 1]))
         assert r["auprc"] == pytest.approx(1.0) and r["auroc"] == pytest.approx(1.0)
-        assert r["epr"] == pytest.approx(1 / r["density"])
+        if protocol != "beeline":  # BEELINE's EPR has its own candidate set (tested below)
+            assert r["epr"] == pytest.approx(1 / r["density"])
 
 
 def test_undirected_protocol_accepts_an_edge_either_way_and_uses_the_upper_triangle():
@@ -29,9 +30,19 @@ def test_undirected_protocol_accepts_an_edge_either_way_and_uses_the_upper_trian
 
 
 def test_chance_levels_differ_between_protocols():
-    T = _truth()
-    assert score(T, T, "beeline")["chance"] == pytest.approx(3 / 30)
+    T = _truth()  # genes 4 and 5 are in no true edge: BEELINE leaves them out of the candidates
+    assert score(T, T, "beeline")["chance"] == pytest.approx(3 / 12)
     assert score(T, T, "tf", tf_index=np.array([0, 1]))["chance"] == pytest.approx(3 / 10)
+
+
+def test_beeline_protocol_ignores_genes_outside_the_truth_and_epr_uses_true_regulators():
+    T = _truth()
+    S = T.copy()
+    S[4, 5] = S[5, 4] = 10.0  # confident predictions about genes the ground truth does not cover
+    r = score(S, T, "beeline")
+    assert r["auprc"] == pytest.approx(1.0)
+    # EPR candidates: true regulators {0, 1} × network genes {0, 1, 2, 3} without self pairs = 6, 3 true
+    assert r["epr"] == pytest.approx(1 / (3 / 6))
 
 
 def test_auprc_matches_scikit_learn_on_random_scores():
@@ -39,7 +50,7 @@ def test_auprc_matches_scikit_learn_on_random_scores():
     T = (rng.random((20, 20)) < 0.1).astype(float)
     np.fill_diagonal(T, 0)
     S = rng.random((20, 20))
-    r = score(S, T, "beeline")
+    r = score(S, T, "tf")
     mask = ~np.eye(20, dtype=bool)
     assert r["auprc"] == pytest.approx(average_precision_score(T[mask], S[mask]))
     assert r["auprc_ratio"] == pytest.approx(r["auprc"] / r["density"])

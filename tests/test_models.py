@@ -15,7 +15,7 @@ SMALL = {"grnular": dict(n_unrolled=3, inner_steps=2, init_epochs=60),
          "grnular-base": dict(n_unrolled=2, inner_steps=2, fit_epochs=20),
          "glad": dict(n_unrolled=3), "glad-tf": dict(n_unrolled=3)}
 
-torch.set_num_threads(2)
+torch.set_num_threads(1)  # a shared 2-core machine: one thread avoids OpenMP oversubscription
 
 
 def small_model(method):

@@ -9,7 +9,7 @@ from grnular_lib.models import build_model
 from grnular_lib.train import meta_train, problems_from_datasets
 from test_models_problems import linear_sem
 
-torch.set_num_threads(2)
+torch.set_num_threads(1)  # a shared 2-core machine: one thread avoids OpenMP oversubscription
 
 
 def corpus(n, seed, **kw):
