@@ -102,47 +102,85 @@ def ridge_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, alpha: fl
     return _regulator_rows(S, tf_index)
 
 
+#: Version of the GLASSO code, part of its cache key: bump it when ``glasso_scores`` changes its results.
+GLASSO_VERSION = 2
+#: GLASSO's cross-validation grid, as fractions of the largest |off-diagonal correlation| (above it: no edge).
+GLASSO_ALPHA_FRACTIONS = tuple(np.logspace(-0.2, -1.5, 6))
+
+
+def _graphical_lasso_or_none(emp: np.ndarray, alpha: float, max_iter: int) -> tuple[np.ndarray | None, str]:
+    """scikit-learn's graphical lasso of ``emp`` at ``alpha``: (precision, "") or (None, why it failed)."""
+    from sklearn.covariance import graphical_lasso
+
+    try:
+        _, prec = graphical_lasso(emp, alpha=alpha, max_iter=max_iter)
+    except (FloatingPointError, ValueError, np.linalg.LinAlgError) as exc:
+        return None, str(exc)
+    return (prec, "") if np.all(np.isfinite(prec)) else (None, "non-finite precision matrix")
+
+
 def glasso_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, alpha: float | None = None,
-                  cv: int = 3, max_iter: int = 200) -> np.ndarray:
+                  cv: int = 3, max_iter: int = 100) -> np.ndarray:
     """GLASSO: |precision| from scikit-learn's graphical lasso on standardised data.
 
-    ``alpha=None`` chooses the penalty by ``cv``-fold cross-validation (``GraphicalLassoCV``, a grid of 4 alphas, one
-    refinement: the default 4 refinements take minutes at 400 genes). On failure
-    (non-SPD, typical with cells < genes) the penalty is raised ×2 up to 5 times, then the Ledoit–Wolf shrunk
-    covariance is inverted instead; each step is reported in a warning. Never raises on numerical failure.
+    ``alpha=None`` chooses the penalty by ``cv``-fold cross-validation (``GraphicalLassoCV``) on a grid of
+    :data:`GLASSO_ALPHA_FRACTIONS` × the largest |off-diagonal correlation| (the smallest penalty that empties the
+    graph). scikit-learn's coordinate-descent solver fails ("Non SPD result") at small penalties on strongly
+    collinear data such as SERGIO's, whose correlation matrix is dominated by a few huge eigenvalues (cell-type
+    mean differences): the inner lasso sweeps stop before converging, the assembled precision matrix turns
+    indefinite and the solver aborts. Such penalties score −∞ in the cross-validation, which therefore chooses among
+    the penalties the solver can fit (a warning names the failing ones); tighter tolerances, more iterations, warm
+    starts and a penalised diagonal do not remove the failures. If the fit at the chosen penalty fails, the next
+    larger grid penalties are tried, then the smaller ones; a penalty that leaves no edge is skipped when chosen by
+    cross-validation; if every penalty fails, the inverse of the Ledoit–Wolf shrunk covariance is used. Each
+    fallback is reported in a warning; never raises on numerical failure.
     """
-    from sklearn.covariance import GraphicalLassoCV, graphical_lasso, ledoit_wolf
+    from sklearn.covariance import GraphicalLassoCV, ledoit_wolf
     from sklearn.exceptions import ConvergenceWarning
 
     Z = standardise(X)
     emp = Z.T @ Z / Z.shape[0]
-    chosen = alpha
+    off_diagonal = ~np.eye(len(emp), dtype=bool)
+    largest = float(np.abs(emp[off_diagonal]).max()) if emp.shape[0] > 1 else 0.0
+    if largest == 0.0:
+        warnings.warn("GLASSO: no two genes are correlated; every score is 0", stacklevel=2)
+        return np.zeros_like(emp)
+    grid = [largest * f for f in GLASSO_ALPHA_FRACTIONS]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)  # NaN scores of failing alphas inside the CV path
-        if chosen is None:
+        if alpha is None:
             try:
-                chosen = float(GraphicalLassoCV(alphas=4, n_refinements=1, cv=cv, max_iter=max_iter).fit(Z).alpha_)
+                model = GraphicalLassoCV(alphas=grid, cv=cv, max_iter=max_iter).fit(Z)
+                scores = np.asarray(model.cv_results_["mean_test_score"])[:len(grid)]
+                chosen = float(model.alpha_)
+                failed = [a for a, s in zip(model.cv_results_["alphas"], scores) if not np.isfinite(s)]
+                if len(failed) == len(grid):
+                    chosen = grid[0]
+                    warnings.warn(f"GLASSO: the solver failed at every cross-validated alpha; trying "
+                                  f"alpha={chosen:.3g}", stacklevel=2)
+                elif failed:
+                    warnings.warn(f"GLASSO: the solver failed (ill-conditioned correlation) at alpha="
+                                  f"{', '.join(f'{a:.3g}' for a in failed)}; cross-validation chose "
+                                  f"alpha={chosen:.3g} among the others", stacklevel=2)
             except (FloatingPointError, ValueError, np.linalg.LinAlgError) as exc:
-                chosen = 0.5
-                warnings.warn(f"GLASSO: cross-validation of alpha failed ({exc}); using alpha={chosen}", stacklevel=2)
-        for attempt in range(6):
-            try:
-                _, prec = graphical_lasso(emp, alpha=chosen, max_iter=max_iter)
-                if not np.all(np.isfinite(prec)):
-                    raise FloatingPointError("non-finite precision matrix")
-                if alpha is None and not np.any(prec[~np.eye(len(prec), dtype=bool)]) and attempt < 5:
-                    # The cross-validated penalty removed every edge: a ranking needs some, so relax it.
-                    warnings.warn(f"GLASSO: alpha={chosen:.3g} from cross-validation leaves no edge; "
-                                  f"trying alpha={chosen / 4:.3g}", stacklevel=2)
-                    chosen /= 4
-                    continue
+                chosen = grid[0]
+                warnings.warn(f"GLASSO: cross-validation of alpha failed ({exc}); using alpha={chosen:.3g}",
+                              stacklevel=2)
+        else:
+            chosen = float(alpha)
+        candidates = [chosen] + sorted(a for a in grid if a > chosen) + sorted((a for a in grid if a < chosen),
+                                                                               reverse=True)
+        for tried in candidates:
+            prec, why = _graphical_lasso_or_none(emp, tried, max_iter)
+            if prec is None:
+                warnings.warn(f"GLASSO failed at alpha={tried:.3g} ({why})", stacklevel=2)
+            elif alpha is None and not np.any(prec[off_diagonal]):
+                warnings.warn(f"GLASSO: alpha={tried:.3g} leaves no edge", stacklevel=2)
+            else:
+                if tried != chosen:
+                    warnings.warn(f"GLASSO: using alpha={tried:.3g} instead of alpha={chosen:.3g}", stacklevel=2)
                 return _regulator_rows(prec, tf_index)
-            except (FloatingPointError, ValueError, np.linalg.LinAlgError) as exc:
-                if attempt < 5:
-                    warnings.warn(f"GLASSO failed at alpha={chosen:.3g} ({exc}); retrying with alpha={2 * chosen:.3g}",
-                                  stacklevel=2)
-                    chosen *= 2
     warnings.warn("GLASSO failed at every penalty tried; falling back to the inverse of the Ledoit-Wolf shrunk "
                   "covariance", stacklevel=2)
     shrunk, _ = ledoit_wolf(Z, assume_centered=True)
@@ -269,7 +307,9 @@ def baseline_scores(X: np.ndarray, tf_index: np.ndarray | None, *, method: str, 
     folder = resolve_cache(cache) if name in CACHED_METHODS else None
     key = None
     if folder is not None:
-        key = digest(X, np.zeros(0, np.int64) if tf_index is None else tf_index, method=name, seed=seed, **params)
+        version = {"glasso_version": GLASSO_VERSION} if name == "glasso" else {}
+        key = digest(X, np.zeros(0, np.int64) if tf_index is None else tf_index, method=name, seed=seed,
+                     **version, **params)
         hit = load_arrays(folder, "baselines", key)
         if hit is not None and hit.get("scores") is not None and hit["scores"].shape == (X.shape[1],) * 2:
             return hit["scores"]
