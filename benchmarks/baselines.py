@@ -19,7 +19,7 @@ import warnings
 
 import pandas as pd
 
-METHODS = ("grnular", "grnboost2", "genie3", "glasso", "pearson", "precision", "ridge")
+METHODS = ("grnular", "grnular-jac", "glad-tf", "grnboost2", "genie3", "glasso", "pearson", "precision", "ridge")
 
 
 def main(argv: list[str] | None = None) -> int:

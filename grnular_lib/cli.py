@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .models.command import register as register_train
     from .simulate.command import register as register_simulate
 
-    parser = argparse.ArgumentParser(prog="grnular", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="grnular", description="GRNUlar: simulate single-cell data from a GRN, train the unrolled models, infer and evaluate networks.")
     parser.add_argument("--version", action="version", version=f"grnular {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     register_simulate(sub)
