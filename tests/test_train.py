@@ -60,3 +60,29 @@ def test_train_command_writes_a_loadable_checkpoint_and_model_card(tmp_path):
     assert len(ck["validation"]["history"]) == 2
     card = out.with_suffix(".md").read_text()
     assert "glad-tf" in card and "validation AUPRC" in card
+
+
+def test_train_command_records_the_simulation_parameters_and_checks_them(tmp_path, capsys):
+    from grnular_lib.checkpoints import load_checkpoint
+    from grnular_lib.cli import main
+    from grnular_lib.models.command import simulation_setup
+
+    out = tmp_path / "ds.pt"
+    base = ["train", "--method", "glad-tf", "--genes", "20", "--cells-per-type", "20", "--cell-types", "2",
+            "--train-graphs", "1", "--valid-graphs", "1", "--epochs", "1", "-o", str(out)]
+    assert main(base + ["--noise-params", "1", "--decay", "0.8", "--sampling-state", "5"]) == 0
+    setting = load_checkpoint(out)["training"]["setting"]
+    assert (setting["noise_q"], setting["decay"], setting["sampling_state"]) == (1.0, 0.8, 5)
+    card = out.with_suffix(".md").read_text()
+    assert "--noise-params 1.0 --decay 0.8 --sampling-state 5" in card
+    _, settings, _ = simulation_setup(**setting)
+    assert (settings.noise_q, settings.decay, settings.sampling_state) == (1.0, 0.8, 5)
+    # a setting recorded before these options existed still means the paper's §3.2 engine parameters
+    old = {k: v for k, v in setting.items() if k not in ("noise_q", "decay", "sampling_state")}
+    _, settings, _ = simulation_setup(**old)
+    assert (settings.noise_q, settings.decay, settings.sampling_state) == (0.1, 1.0, 15)
+    capsys.readouterr()
+    assert main(base + ["--decay", "0"]) == 2
+    assert "--decay 0.0: the decay rate must be > 0" in capsys.readouterr().err
+    assert main(base + ["--noise-params", "-1"]) == 2
+    assert "--noise-params -1.0: the noise amplitude q must be >= 0" in capsys.readouterr().err

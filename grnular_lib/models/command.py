@@ -26,20 +26,28 @@ def corpus_seeds(seed: int) -> tuple[int, int]:
 
 
 def simulation_setup(*, genes: int, cells_per_type: int, cell_types: int, dropout_percentile: float | None,
-                     activating_only: bool) -> tuple[dict[str, Any], Any, bool]:
+                     activating_only: bool, noise_q: float = 0.1, decay: float = 1.0,
+                     sampling_state: int = 15) -> tuple[dict[str, Any], Any, bool]:
     """Graph parameters, simulation settings and whether technical noise is applied, for a named setting.
 
     ``activating_only`` reproduces the authors' code setting (K ~ U[0, 5], no repression); otherwise the paper's stated
-    setting (K ~ U[1, 5] with random signs, TFs anywhere).
+    setting (K ~ U[1, 5] with random signs, TFs anywhere). ``noise_q``, ``decay`` and ``sampling_state`` are SERGIO's
+    noise amplitude q, decay rate λ and sampling state S: the defaults are the paper's §3.2 setting; q=1, λ=0.8, S=15
+    with 9 cell types is the DS1-like setting of §3.3.
     """
+    from dataclasses import replace
+
     from ..simulate import SimulationSettings
 
     graph = dict(n_genes=genes, n_cell_types=cell_types)
     if activating_only:
         graph.update(k_range=(0.0, 5.0), p_repression=0.0)
     if dropout_percentile is None:
-        return graph, SimulationSettings.paper_clean(cells_per_type), False
-    return graph, SimulationSettings.paper_dropout(dropout_percentile, cells_per_type), True
+        settings = SimulationSettings.paper_clean(cells_per_type)
+    else:
+        settings = SimulationSettings.paper_dropout(dropout_percentile, cells_per_type)
+    settings = replace(settings, noise_q=float(noise_q), decay=float(decay), sampling_state=int(sampling_state))
+    return graph, settings, dropout_percentile is not None
 
 
 def simulate_split(n_graphs: int, seed: int, *, client: Any = None, progress: bool = True, **setting: Any) -> list:
@@ -63,6 +71,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--cell-types", type=int, default=5, help="cell types per graph (default 5)")
     p.add_argument("--dropout-percentile", type=float, default=None,
                    help="simulate the noisy setting with this dropout percentile (e.g. 25); default: clean data")
+    p.add_argument("--noise-params", type=float, default=0.1, metavar="q",
+                   help="SERGIO noise amplitude q (default 0.1, the paper's §3.2; 1 for DS1-like data)")
+    p.add_argument("--decay", type=float, default=1.0, metavar="λ",
+                   help="SERGIO decay rate (default 1; 0.8 for DS1-like data)")
+    p.add_argument("--sampling-state", type=int, default=15, metavar="S", help="SERGIO sampling state (default 15)")
     p.add_argument("--activating-only", action="store_true",
                    help="the authors' code setting (K ~ U[0,5], no repression) instead of the paper's stated one")
     p.add_argument("--train-graphs", type=int, default=20, help="training graphs (default 20)")
@@ -83,8 +96,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def command_line(args: argparse.Namespace) -> str:
     """The ``grnular train`` command that reproduces a run (every option spelled out)."""
     parts = ["grnular", "train", "--method", args.method]
-    for name in ("genes", "cells_per_type", "cell_types", "dropout_percentile", "train_graphs", "valid_graphs",
-                 "epochs", "batch_size", "lr", "beta", "n_unrolled", "inner_steps", "seed"):
+    for name in ("genes", "cells_per_type", "cell_types", "dropout_percentile", "noise_params", "decay",
+                 "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr", "beta", "n_unrolled", "inner_steps", "seed"):
         value = getattr(args, name)
         if value is not None:
             parts += [f"--{name.replace('_', '-')}", str(value)]
@@ -105,9 +118,14 @@ def run_train(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.is_dir():
         raise InputError(f"-o {out} is a directory; give the checkpoint file to write, e.g. {out}/model.pt")
-    for name in ("genes", "cells_per_type", "cell_types", "train_graphs", "valid_graphs", "batch_size"):
+    for name in ("genes", "cells_per_type", "cell_types", "sampling_state", "train_graphs", "valid_graphs",
+                 "batch_size"):
         if getattr(args, name) < 1:
             raise InputError(f"--{name.replace('_', '-')} must be at least 1")
+    if not args.noise_params >= 0:
+        raise InputError(f"--noise-params {args.noise_params}: the noise amplitude q must be >= 0 (e.g. 0.1 or 1)")
+    if not args.decay > 0:
+        raise InputError(f"--decay {args.decay}: the decay rate must be > 0 (e.g. 1 or 0.8)")
     overrides = {}
     if args.n_unrolled is not None:
         overrides["n_unrolled"] = args.n_unrolled
@@ -117,7 +135,8 @@ def run_train(args: argparse.Namespace) -> int:
         overrides["inner_steps"] = args.inner_steps
     torch.manual_seed(args.seed)
     setting = dict(genes=args.genes, cells_per_type=args.cells_per_type, cell_types=args.cell_types,
-                   dropout_percentile=args.dropout_percentile, activating_only=args.activating_only)
+                   dropout_percentile=args.dropout_percentile, activating_only=args.activating_only,
+                   noise_q=args.noise_params, decay=args.decay, sampling_state=args.sampling_state)
     seed_train, seed_valid = corpus_seeds(args.seed)
     t0 = time.time()
     train_ds = simulate_split(args.train_graphs, seed_train, **setting)
