@@ -29,10 +29,12 @@ import numpy as np
 
 from .cache import digest, load_arrays, resolve_cache, save_arrays
 from .errors import InputError
+from .methods import method_names
 
-BASELINE_METHODS = ("grnboost2", "genie3", "glasso", "pearson", "precision", "ridge")
-#: Methods whose results are worth caching on disk.
-CACHED_METHODS = ("grnboost2", "genie3", "glasso")
+#: Methods computed here (engine ``"baselines"`` of :data:`grnular_lib.methods.METHODS`).
+BASELINE_METHODS = method_names(engine="baselines")
+#: Those whose results are cached on disk.
+CACHED_METHODS = method_names(engine="baselines", cached=True)
 #: Ridge penalty of Ridge-TF on z-scored data, per cell (alpha = RIDGE_ALPHA_PER_CELL × n_cells).
 RIDGE_ALPHA_PER_CELL = 0.01
 #: Diagonal load of Precision-TF.

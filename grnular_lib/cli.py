@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import GRNularError, InputError
+from .methods import method_names
 
 
 def _write_atomically(frame: pd.DataFrame, out: Path, **to_csv) -> None:
@@ -102,8 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("infer", help="infer a GRN from expression data; writes TF, target, importance")
     p.add_argument("expression", help="BEELINE-style .csv/.csv.gz/.tsv (genes × cells) or .h5ad (cells × genes)")
     p.add_argument("--tfs", help="TF file: one symbol per line, or a CSV with symbols in the first column")
-    p.add_argument("--method", default="grnular", help="grnular (default), grnular-base, glad, glad-tf, a variant, "
-                   "or a baseline: grnboost2, genie3, glasso, pearson, precision, ridge")
+    p.add_argument("--method", default="grnular", help="one of " + ", ".join(method_names()) + " (default: grnular)")
     p.add_argument("--checkpoint", help="checkpoint of a trained model (default: the shipped one)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cells-in-rows", action="store_true", help="the table file has cells in rows")

@@ -24,6 +24,7 @@ import yaml
 
 from .dataset import GRNDataset
 from .errors import InputError
+from .methods import METHODS, method_label, method_names
 
 #: The chapters of the book, in order (file stems of ``notebooks/*.ipynb``).
 NOTEBOOKS = ("01_training", "02_clean", "03_noisy", "04_sergio_ds", "05_beeline", "06_mesc_case_study",
@@ -137,12 +138,10 @@ def model_checkpoints(params: dict[str, Any]) -> dict[str, str]:
         A model has no shipped checkpoint for the setting; the message lists the shipped ones.
     """
     from .checkpoints import resolve_checkpoint
-    from .models import MODEL_METHODS
-
     methods = {m for key in ("methods", "methods_tf", "methods_no_tf", "runtime_methods", "method")
                for m in ([params[key]] if isinstance(params.get(key), str) else params.get(key) or [])}
     out = {}
-    for m in sorted(methods & set(MODEL_METHODS)):
+    for m in sorted(methods & set(method_names(engine="unrolled"))):
         name = f"{m}-{params['model_setting']}"
         resolve_checkpoint(name, m)
         out[m] = name
@@ -165,9 +164,7 @@ def _methods(name: str, values: Any) -> None:
 
 
 def _model_methods(name: str, values: Any) -> None:
-    from .models import MODEL_METHODS
-
-    _choices(name, values, MODEL_METHODS, "unrolled model(s)")
+    _choices(name, values, method_names(engine="unrolled"), "unrolled model(s)")
 
 
 def _ds_names(name: str, values: Any) -> None:
@@ -266,16 +263,10 @@ class MethodRun:
     @property
     def label(self) -> str:
         """Display name, e.g. ``GRNUlar`` or ``GRNBoost2 (no TFs)``."""
-        name = METHOD_LABELS.get(self.method, self.method)
-        return name if self.with_tfs or self.method in TF_FREE_LABELS else f"{name} (no TFs)"
-
-
-#: Display names of the methods, as the paper writes them.
-METHOD_LABELS = {"grnular": "GRNUlar", "grnular-base": "GRNUlar-base", "grnular-jac": "GRNUlar-jac",
-                 "glad": "GLAD", "glad-tf": "GLAD-TF", "grnboost2": "GRNBoost2", "genie3": "GENIE3",
-                 "glasso": "GLASSO", "pearson": "Pearson-TF", "precision": "Precision-TF", "ridge": "Ridge-TF"}
-#: Methods that never use TFs: their label needs no "(no TFs)".
-TF_FREE_LABELS = ("glad", "glasso")
+        spec = METHODS.get(self.method)
+        if spec is None:
+            return self.method if self.with_tfs else f"{self.method} (no TFs)"
+        return spec.run_label(self.with_tfs)
 
 
 def method_runs(methods_no_tf: Iterable[str], methods_tf: Iterable[str], *,
@@ -578,7 +569,7 @@ def beeline_results(params: dict[str, Any], *, client: Any = None) -> tuple[pd.D
                                      "the preprocessing must not depend on the ground truth")
                 for protocol in ("undirected", "beeline"):
                     rows.append({"data": beeline_label(dataset, network), "dataset": dataset, "network": network,
-                                 "protocol": protocol, "method": METHOD_LABELS.get(m, m), "method_id": m,
+                                 "protocol": protocol, "method": method_label(m), "method_id": m,
                                  **score(S, d.truth_matrix(), protocol=protocol, tf_index=d.tf_index),
                                  "seconds": seconds, "n_genes": d.n_genes, "n_tfs": len(d.tfs)})
     return pd.DataFrame(rows), table
@@ -634,14 +625,14 @@ def train_models(params: dict[str, Any], *, client: Any = None) -> tuple[pd.Data
         seed_train, seed_valid = corpus_seeds(opts["seed"])
         train = simulate_split(opts["train_graphs"], seed_train, client=client, progress=False, **setting)
         valid = simulate_split(opts["valid_graphs"], seed_valid, client=client, progress=False, **setting)
-        use_tfs = method != "glad"
+        use_tfs = METHODS[method].uses_tfs
         model = build_model(method, **{k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()})
         result = meta_train(model, problems_from_datasets(train, use_tfs=use_tfs),
                             problems_from_datasets(valid, use_tfs=use_tfs), epochs=opts["epochs"],
                             batch_size=opts["batch_size"], lr=opts["lr"], beta=opts["beta"], seed=opts["seed"],
                             progress=False)
         seconds = time.perf_counter() - t0
-        label = METHOD_LABELS.get(method, method)
+        label = method_label(method)
         histories.append(pd.DataFrame(result.history).assign(model=label))
         shipped_best = (shipped.get("validation") or {}).get("best", {})
         rows.append({"model": label, "genes": setting["genes"], "cells": setting["cells_per_type"] * setting[
@@ -696,10 +687,10 @@ def method_runtimes(data: GRNDataset, params: dict[str, Any], *, client: Any = N
     ck = model_checkpoints(params)
     rows = []
     for m in params["runtime_methods"]:
-        tf_index = None if m in TF_FREE_LABELS else data.tf_index
+        tf_index = data.tf_index if METHODS[m].uses_tfs else None
         seconds = time_call(lambda: score_matrix(data.expression, tf_index, m, checkpoint=ck.get(m),
                                                  seed=params["seed"], client=client), repeats=params["repeats"])
-        rows.append({"method": METHOD_LABELS.get(m, m), "seconds": seconds})
+        rows.append({"method": method_label(m), "seconds": seconds})
     return pd.DataFrame(rows)
 
 

@@ -11,28 +11,18 @@ import pandas as pd
 from .dataset import GRNDataset
 from .errors import InputError
 from .expression import match_tfs, read_expression, read_tf_list
+from .methods import METHODS, get_method, method_names
 from .network import edges_from_matrix
-
-#: Methods that work without a TF list; every other unrolled model scores TF → gene pairs only. Baselines without
-#: TFs treat every gene as a candidate regulator (arboreto's ``tf_names='all'``).
-TF_FREE_MODELS = ("glad",)
 
 
 def available_methods() -> tuple[str, ...]:
-    """Every method name ``infer`` accepts: the unrolled models first, then the baselines."""
-    from .baselines import BASELINE_METHODS
-    from .models import MODEL_METHODS
-
-    return tuple(MODEL_METHODS) + tuple(BASELINE_METHODS)
+    """Every method name ``infer`` accepts, in the order of :data:`grnular_lib.methods.METHODS`."""
+    return method_names()
 
 
 def check_method(method: str) -> str:
     """Return ``method`` lower-cased, or raise :class:`InputError` listing the valid names."""
-    name = str(method).lower()
-    valid = available_methods()
-    if name not in valid:
-        raise InputError(f"unknown method {method!r}; choose one of {', '.join(valid)}")
-    return name
+    return get_method(method).name
 
 
 def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, checkpoint: str | Path | None = None,
@@ -50,24 +40,26 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
     checkpoint
         For the unrolled models: a checkpoint file; ``None`` takes the one shipped with the package.
     seed
-        Random seed (models, tree ensembles).
+        Random seed (models, tree ensembles, RegDiffusion's training).
     client
         A ``distributed.Client`` (or scheduler address) for the baselines that parallelise over targets.
     """
-    from .baselines import BASELINE_METHODS
-    from .models import MODEL_METHODS
-
-    name = check_method(method)
+    spec = get_method(method)
+    name = spec.name
     if tf_index is not None and len(tf_index) == 0:
         tf_index = None
-    if tf_index is None and name in MODEL_METHODS and name not in TF_FREE_MODELS:
+    if tf_index is None and spec.needs_tfs:
+        free = ", ".join(m.name for m in METHODS.values() if not m.needs_tfs)
         raise InputError(f"method {name!r} needs a TF list (it scores TF → gene edges only); pass tfs=… (--tfs), or "
-                         "use a method that works without TFs: glad, glasso, pearson, precision")
-    if name in MODEL_METHODS:
+                         f"use a method that works without TFs: {free}")
+    if spec.engine == "unrolled":
         from .models import predict
 
         return predict(X, tf_index, method=name, checkpoint=checkpoint, seed=seed)
-    assert name in BASELINE_METHODS
+    if spec.engine == "regdiffusion":
+        from .regdiffusion import regdiffusion_scores
+
+        return regdiffusion_scores(X, tf_index, seed=seed)
     from .baselines import baseline_scores
 
     return baseline_scores(X, tf_index, method=name, seed=seed, client=client)
@@ -88,8 +80,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         genes case-insensitively; absent TFs are reported and ignored. ``None``: no TF information (a dataset's own TFs
         are used when ``data`` is a ``GRNDataset``).
     method
-        ``grnular`` (default), ``grnular-base``, ``glad``, ``glad-tf``, a documented variant, or a baseline:
-        ``grnboost2``, ``genie3``, ``glasso``, ``pearson``, ``precision``, ``ridge``.
+        A name of :data:`grnular_lib.methods.METHODS`: ``grnular`` (default), ``grnular-base``, ``glad``,
+        ``glad-tf``, a documented variant, ``regdiffusion``, or a baseline: ``grnboost2``, ``genie3``, ``glasso``,
+        ``pearson``, ``precision``, ``ridge``.
     checkpoint
         Checkpoint of a trained unrolled model; ``None`` uses the pretrained one shipped with the package.
     seed

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from ..errors import CheckpointError, InputError
+from ..methods import METHODS, method_names
 from .glad import GLAD
 from .grnular import RHO_FEATURES, GRNUlar
 from .problem import Problem, make_problem, pick_device
@@ -28,8 +29,9 @@ METHOD_SPECS: dict[str, tuple[type[nn.Module], dict[str, Any]]] = {
     "glad-tf": (GLAD, {"tf_mask": True}),
 }
 
-#: method names accepted by :func:`predict`
-MODEL_METHODS: tuple[str, ...] = tuple(METHOD_SPECS)
+#: method names accepted by :func:`predict`: the ``"unrolled"`` methods of :data:`grnular_lib.methods.METHODS`
+#: (each needs a :data:`METHOD_SPECS` entry)
+MODEL_METHODS: tuple[str, ...] = method_names(engine="unrolled")
 
 __all__ = ["MODEL_METHODS", "GLAD", "GRNUlar", "Problem", "build_model", "load_model", "make_problem", "predict",
            "model_scores"]
@@ -37,8 +39,10 @@ __all__ = ["MODEL_METHODS", "GLAD", "GRNUlar", "Problem", "build_model", "load_m
 
 def _check_method(method: str) -> str:
     name = str(method).lower()
-    if name not in METHOD_SPECS:
+    if name not in MODEL_METHODS:
         raise InputError(f"unknown model method {method!r}; choose one of {', '.join(MODEL_METHODS)}")
+    if name not in METHOD_SPECS:
+        raise InputError(f"model method {name!r} is registered but has no METHOD_SPECS entry in grnular_lib.models")
     return name
 
 
@@ -107,10 +111,11 @@ def predict(X: np.ndarray, tf_index: np.ndarray | None, *, method: str = "grnula
         pairs symmetric; GLAD is symmetric.
     """
     name = _check_method(method)
-    if name != "glad" and (tf_index is None or len(tf_index) == 0):
+    uses_tfs = METHODS[name].uses_tfs
+    if METHODS[name].needs_tfs and (tf_index is None or len(tf_index) == 0):
         raise InputError(f"method {name!r} needs TFs; pass a TF list, or use method 'glad'")
     dev = pick_device(device)
     model = load_model(name, checkpoint, device=dev)
     torch.manual_seed(seed)
-    problem = make_problem(X, None if name == "glad" else tf_index, device=dev)
+    problem = make_problem(X, tf_index if uses_tfs else None, device=dev)
     return model_scores(model, problem, seed=seed)
