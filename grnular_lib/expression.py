@@ -1,15 +1,20 @@
 """Reading and checking expression data and TF lists, in the layouts the field uses.
 
 - BEELINE: ``ExpressionData.csv`` is genes × cells, gene symbols in the first column (``.csv``, ``.csv.gz``, ``.tsv``).
-- AnnData / ``.h5ad``: cells × genes, gene names in ``var_names``.
+- AnnData / ``.h5ad``: cells × genes, gene names in ``var_names`` (or a ``var`` column), from ``X``, a layer or
+  ``.raw``.
 - A pandas DataFrame passed in Python: cells × genes (scanpy's orientation).
 
-Every check raises :class:`~grnular_lib.errors.InputError` with the problem and the fix.
+Every check raises :class:`~grnular_lib.errors.InputError` with the problem and the fix; a guess the reader makes
+(a table's orientation, a delimiter that differs from the file name's, a TF matched in another case) is reported in
+a warning.
 """
 from __future__ import annotations
 
+import gzip
 import re
 import warnings
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +27,13 @@ from .errors import InputError
 
 _CELL_LIKE = re.compile(r"(?i)(^|[_\-.])(cell|barcode)s?[_\-.]?\d*|^[ACGTN]{10,}(-\d+)?$")
 _TABLE_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")
+_GZIP_MAGIC = b"\x1f\x8b"
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_ZIP_MAGIC = b"PK\x03\x04"
+_DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
+#: First words of a TF file's header line (a table whose first column holds the symbols, e.g. BEELINE's).
+_TF_HEADER_WORDS = {"tf", "tfs", "gene", "genes", "symbol", "symbols", "gene_symbol", "gene_name", "name", "regulator"}
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass
@@ -48,24 +60,127 @@ def _looks_like_cells(labels: Sequence[str]) -> float:
     return float(np.mean([bool(_CELL_LIKE.search(str(s))) for s in labels])) if labels else 0.0
 
 
-def _read_table(path: Path, cells_in_rows: bool) -> pd.DataFrame:
-    name = path.name.lower()
-    sep = "\t" if (".tsv" in name or ".txt" in name) else ","
+def _table_layout(path: Path) -> tuple[str | None, str]:
+    """Compression (``"gzip"`` or ``None``, from the file's first bytes) and delimiter of a table file."""
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(_HDF5_MAGIC):
+        raise InputError(f"{path}: an HDF5 file (an .h5ad?) under a table's name; rename it to end in .h5ad")
+    if magic.startswith(_ZIP_MAGIC):
+        raise InputError(f"{path}: a zip archive, not a table; unzip it and give the .csv inside")
+    compression = "gzip" if magic.startswith(_GZIP_MAGIC) else None
+    opener = gzip.open if compression else open
     try:
-        df = pd.read_csv(path, sep=sep, index_col=0)
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
-        raise InputError(f"{path}: cannot be read as a {'tab' if sep == chr(9) else 'comma'}-separated table "
-                         f"({exc}); expected BEELINE's layout, genes × cells with gene names in the first column") from exc
-    return df if cells_in_rows else df.T
+        with opener(path, "rt", encoding="utf-8-sig") as fh:
+            first = next((line for line in fh if line.strip()), "")
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise InputError(f"{path}: the gzip stream is damaged or truncated ({exc}); download or copy the file "
+                         "again") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text table (its bytes are not UTF-8); export it as .csv "
+                         "(genes × cells, gene names in the first column)") from None
+    if not first:
+        raise InputError(f"{path} is empty; expected BEELINE's layout, genes × cells with gene names in the first "
+                         "column and cell names in the header")
+    name = path.name.lower()
+    expected = "\t" if (".tsv" in name or ".txt" in name) else ","
+    if expected in first:
+        return compression, expected
+    present = [d for d in ("\t", ",") if d in first]
+    if present:
+        sep = max(present, key=first.count)
+        warnings.warn(f"{path}: the name says {_DELIMITER_NAMES[expected]}-separated, but the file is "
+                      f"{_DELIMITER_NAMES[sep]}-separated; read it as such", stacklevel=4)
+        return compression, sep
+    if ";" in first:
+        raise InputError(f"{path}: semicolon-separated (a spreadsheet's regional CSV export?); save it as a "
+                         "comma-separated .csv or a tab-separated .tsv, with '.' as decimal point")
+    raise InputError(f"{path}: the first line has no comma or tab, so the table has one column; expected BEELINE's "
+                     "layout, genes × cells with gene names in the first column and cell names in the header")
 
 
-def _to_frame(data: Any, cells_in_rows: bool) -> tuple[pd.DataFrame, str]:
-    """Cells × genes DataFrame from any accepted input, and a short description of the source for messages."""
+def _read_table(path: Path) -> pd.DataFrame:
+    """The table as stored in the file (first column = row labels), values not yet checked."""
+    compression, sep = _table_layout(path)
+    try:
+        return pd.read_csv(path, sep=sep, index_col=0, compression=compression, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path} holds no table; expected BEELINE's layout, genes × cells with gene names in the "
+                         "first column") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError, zlib.error) as exc:
+        raise InputError(f"{path}: cannot be read as a {_DELIMITER_NAMES[sep]}-separated table "
+                         f"({str(exc).strip()}); every row needs the same number of fields") from None
+
+
+def _first_non_numeric(frame: pd.DataFrame) -> tuple[Any, Any, Any] | None:
+    """(row label, column label, value) of the first non-numeric entry in reading order, or ``None``."""
+    best: tuple[int, int, Any] | None = None
+    for j, (column, dtype) in enumerate(frame.dtypes.items()):
+        if pd.api.types.is_numeric_dtype(dtype):
+            continue
+        values = frame.iloc[:, j]
+        coerced = pd.to_numeric(values, errors="coerce")
+        bad = np.flatnonzero(coerced.isna().to_numpy() & values.notna().to_numpy())
+        if len(bad) and (best is None or bad[0] < best[0]):
+            best = (int(bad[0]), j, values.iloc[bad[0]])
+    if best is None:
+        return None
+    return frame.index[best[0]], frame.columns[best[1]], best[2]
+
+
+def _numeric(frame: pd.DataFrame, source: str, genes_in_rows: bool) -> pd.DataFrame:
+    """``frame`` with numeric values only; a non-numeric entry is an error naming its gene and cell."""
+    where = _first_non_numeric(frame)
+    if where is not None:
+        row, column, value = where
+        gene, cell = (row, column) if genes_in_rows else (column, row)
+        raise InputError(f"{source}: non-numeric value {str(value)[:40]!r} at gene {str(gene)!r}, cell {str(cell)!r}; "
+                         "the matrix must hold numbers only, with names in the first column and the header")
+    return frame.apply(pd.to_numeric) if any(not pd.api.types.is_numeric_dtype(t) for t in frame.dtypes) else frame
+
+
+def _anndata_frame(adata: Any, source: str, *, layer: str | None, use_raw: bool,
+                   gene_symbols: str | None) -> pd.DataFrame:
+    """Cells × genes DataFrame of an AnnData: ``X``, a layer or ``.raw``, genes named by ``var_names`` or a column."""
+    if use_raw and layer is not None:
+        raise InputError("give either a layer (--layer) or the raw matrix (--use-raw), not both")
+    var = adata.var
+    if use_raw:
+        if adata.raw is None:
+            raise InputError(f"{source} has no .raw matrix; drop --use-raw (use_raw=False)")
+        X, var = adata.raw.X, adata.raw.var
+    elif layer is not None:
+        if layer not in adata.layers:
+            raise InputError(f"{source} has no layer {layer!r}; its layers: {', '.join(map(repr, adata.layers)) or 'none'}")
+        X = adata.layers[layer]
+    else:
+        X = adata.X
+        if X is None:
+            options = [f"--layer {name}" for name in adata.layers] + (["--use-raw"] if adata.raw is not None else [])
+            raise InputError(f"{source} has no X matrix; choose the matrix to use: "
+                             f"{', '.join(options) if options else 'none found, so write X into the file'}")
+    names = var.index
+    if gene_symbols is not None:
+        if gene_symbols not in var.columns:
+            raise InputError(f"{source}: var has no column {gene_symbols!r} for gene symbols; its columns: "
+                             f"{', '.join(map(repr, var.columns)) or 'none'}")
+        names = pd.Index(var[gene_symbols].astype(object).where(var[gene_symbols].notna(), None))
+    X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
+    if not np.issubdtype(X.dtype, np.number) and X.dtype != bool:
+        raise InputError(f"{source}: the matrix holds {X.dtype} values, not numbers; pick a numeric layer (--layer)")
+    return pd.DataFrame(X, index=adata.obs_names.astype(str), columns=names)
+
+
+def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, Any]) -> tuple[pd.DataFrame, str, str]:
+    """Cells × genes DataFrame of numbers from any accepted input, a description of the source for messages, and the
+    kind of input (``"table"``, ``"DataFrame"`` or ``"AnnData"``)."""
     if isinstance(data, (str, Path)):
         path = Path(data)
         if not path.exists():
             raise InputError(f"expression file {path} does not exist; give the path of a BEELINE-style .csv/.csv.gz/"
                              ".tsv (genes × cells) or an .h5ad file")
+        if path.is_dir():
+            raise InputError(f"{path} is a directory; give the expression file inside it (e.g. {path}/ExpressionData.csv)")
         name = path.name.lower()
         if name.endswith(".h5ad"):
             import anndata
@@ -73,33 +188,57 @@ def _to_frame(data: Any, cells_in_rows: bool) -> tuple[pd.DataFrame, str]:
             try:
                 adata = anndata.read_h5ad(path)
             except Exception as exc:  # h5py/anndata raise many types for a broken file
-                raise InputError(f"{path}: cannot be read as .h5ad ({exc}); is the file complete?") from exc
-            return _to_frame(adata, cells_in_rows=True)[0], str(path)
+                raise InputError(f"{path}: cannot be read as .h5ad ({type(exc).__name__}: {str(exc)[:200]}); is the "
+                                 "file complete?") from None
+            return _numeric(_anndata_frame(adata, str(path), **anndata_options), str(path), False), str(path), "AnnData"
         if not name.endswith(_TABLE_SUFFIXES):
             raise InputError(f"{path}: unknown expression format; use .csv, .csv.gz, .tsv (genes × cells, BEELINE "
                              "layout) or .h5ad (cells × genes)")
-        return _read_table(path, cells_in_rows), str(path)
+        _no_anndata_options(anndata_options, str(path))
+        table = _numeric(_read_table(path), str(path), genes_in_rows=not cells_in_rows)
+        return (table if cells_in_rows else table.T), str(path), "table"
     if isinstance(data, pd.DataFrame):
-        return data, "DataFrame"
+        _no_anndata_options(anndata_options, "a DataFrame")
+        return _numeric(data, "DataFrame", genes_in_rows=False), "DataFrame", "DataFrame"
     if type(data).__name__ == "AnnData":
-        X = data.X
-        X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
-        return pd.DataFrame(X, index=data.obs_names.astype(str), columns=data.var_names.astype(str)), "AnnData"
+        return _numeric(_anndata_frame(data, "AnnData", **anndata_options), "AnnData", False), "AnnData", "AnnData"
     raise InputError(f"cannot read expression from {type(data).__name__}; pass an AnnData, a cells × genes "
                      "DataFrame, or a path to a .csv/.csv.gz/.tsv/.h5ad file")
 
 
-def read_expression(data: Any, *, cells_in_rows: bool = False, tfs: Sequence[str] | None = None,
-                    allow_negative: bool = False, drop_constant: bool = True) -> Expression:
+def _no_anndata_options(options: dict[str, Any], what: str) -> None:
+    given = [flag for flag, key in (("--layer", "layer"), ("--use-raw", "use_raw"), ("--gene-symbols", "gene_symbols"))
+             if options.get(key)]
+    if given:
+        raise InputError(f"{', '.join(given)} apply to .h5ad files and AnnData only, not to {what}; drop them")
+
+
+def _transposed_fix(kind: str, cells_in_rows: bool | None) -> str:
+    if kind == "table":
+        if cells_in_rows:
+            return "The file was read with cells in rows as asked (--cells-in-rows); drop that option if genes are in rows"
+        return ("Table files are read as genes × cells (BEELINE); pass --cells-in-rows (cells_in_rows=True) if the "
+                "file has cells in rows")
+    if kind == "AnnData":
+        return "An AnnData must be cells × genes (obs = cells, var = genes); pass adata.T"
+    return "A DataFrame must be cells × genes; transpose it (df.T)"
+
+
+def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequence[str] | None = None,
+                    allow_negative: bool = False, drop_constant: bool = True, layer: str | None = None,
+                    use_raw: bool = False, gene_symbols: str | None = None) -> Expression:
     """Read and check expression data.
 
     Parameters
     ----------
     data
         AnnData, cells × genes DataFrame, or a path: ``.csv``/``.csv.gz``/``.tsv`` in BEELINE's layout (genes × cells,
-        gene names in the first column) or ``.h5ad`` (cells × genes).
+        gene names in the first column) or ``.h5ad`` (cells × genes). A gzip-compressed table is recognised by its
+        content whatever its name; a table whose delimiter differs from its name's is read with its own, with a
+        warning.
     cells_in_rows
-        For table files only: the file is cells × genes (cell names in the first column) instead.
+        For table files only: ``True``, the file is cells × genes (cell names in the first column); ``False``, genes
+        × cells; ``None`` (default), genes × cells, with a warning when neither the TF list nor the labels confirm it.
     tfs
         Known TF symbols; used only to detect a matrix in the wrong orientation.
     allow_negative
@@ -107,31 +246,40 @@ def read_expression(data: Any, *, cells_in_rows: bool = False, tfs: Sequence[str
         non-negative expression (counts or log-normalised).
     drop_constant
         Drop genes with zero variance, with a warning (they carry no information about regulation).
+    layer, use_raw, gene_symbols
+        For AnnData / ``.h5ad`` only (scanpy's conventions): read ``adata.layers[layer]`` or ``adata.raw`` instead of
+        ``X``, and name genes by the ``var`` column ``gene_symbols`` instead of ``var_names``.
 
     Returns
     -------
     Expression
         The checked matrix (cells × genes, float32), gene names and cell names.
     """
-    frame, source = _to_frame(data, cells_in_rows)
+    frame, source, kind = _to_frame(data, cells_in_rows,
+                                    {"layer": layer, "use_raw": use_raw, "gene_symbols": gene_symbols})
     genes = pd.Index(frame.columns)
     cells = pd.Index(frame.index)
+    decided = False
     if tfs is not None:
         tf_upper = {str(t).upper() for t in tfs}
         in_genes = sum(str(g).upper() in tf_upper for g in genes)
         in_cells = sum(str(c).upper() in tf_upper for c in cells)
         if in_cells > in_genes:
-            raise InputError(
-                f"{source}: {in_cells} TF names found among the cell labels but {in_genes} among the gene labels — the "
-                "matrix looks transposed. Table files are read as genes × cells (BEELINE); pass --cells-in-rows "
-                "(cells_in_rows=True) if the file has cells in rows")
+            raise InputError(f"{source}: {in_cells} TF names found among the cell labels but {in_genes} among the gene "
+                             f"labels — the matrix looks transposed. {_transposed_fix(kind, cells_in_rows)}")
+        decided = in_genes > in_cells
     if _looks_like_cells(genes) > 0.5 and _looks_like_cells(cells) < 0.5:
-        raise InputError(
-            f"{source}: the gene labels look like cell names (e.g. {str(genes[0])!r}) — the matrix looks transposed. "
-            "Table files are read as genes × cells (BEELINE); pass --cells-in-rows (cells_in_rows=True) if the file "
-            "has cells in rows, or transpose your DataFrame to cells × genes")
+        raise InputError(f"{source}: the gene labels look like cell names (e.g. {str(genes[0])!r}) — the matrix looks "
+                         f"transposed. {_transposed_fix(kind, cells_in_rows)}")
+    decided = decided or _looks_like_cells(cells) > 0.5
+    if kind == "table" and cells_in_rows is None and not decided:
+        warnings.warn(f"{source}: neither a TF list nor the labels tell whether genes are rows or columns; assumed "
+                      f"genes in rows (BEELINE's layout), which gives {len(genes)} genes (e.g. {str(genes[0])!r}) × "
+                      f"{len(cells)} cells. Pass --cells-in-rows (cells_in_rows=True) if cells are in rows, or "
+                      "--genes-in-rows (cells_in_rows=False) to confirm", stacklevel=2)
     if genes.isna().any() or any(str(g).strip() == "" or str(g).startswith("Unnamed:") for g in genes):
-        raise InputError(f"{source}: some genes have no name; every gene needs a name in the first column")
+        raise InputError(f"{source}: some genes have no name; every gene needs a name"
+                         + (f" in the var column {gene_symbols!r}" if gene_symbols else ""))
     genes = genes.astype(str)
     if genes.duplicated().any():
         dup = genes[genes.duplicated()].unique().tolist()
@@ -139,16 +287,18 @@ def read_expression(data: Any, *, cells_in_rows: bool = False, tfs: Sequence[str
                          "(e.g. aggregate or suffix duplicates) before inference")
     if frame.shape[0] < 2 or frame.shape[1] < 2:
         raise InputError(f"{source}: {frame.shape[0]} cells × {frame.shape[1]} genes; need at least 2 of each")
-    bad_cols = [c for c, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
-    if bad_cols:
-        raise InputError(f"{source}: non-numeric values for gene {str(bad_cols[0])!r} ({len(bad_cols)} genes in all); "
-                         "the matrix must hold numbers only, with names in the first column/row")
     X = frame.to_numpy(dtype=np.float64)
     finite = np.isfinite(X)
     if not finite.all():
         i, j = np.argwhere(~finite)[0]
         raise InputError(f"{source}: {int((~finite).sum())} NaN or infinite values (first: gene {genes[j]!r}, cell "
                          f"{str(cells[i])!r}); impute or remove them (e.g. fill missing with 0) before inference")
+    too_large = np.abs(X) > _FLOAT32_MAX
+    if too_large.any():
+        i, j = np.argwhere(too_large)[0]
+        raise InputError(f"{source}: {int(too_large.sum())} values beyond float32's range ±{_FLOAT32_MAX:.3g} (first: "
+                         f"{X[i, j]:.3g} at gene {genes[j]!r}, cell {str(cells[i])!r}); log-transform (log1p) or "
+                         "rescale the data")
     if not allow_negative and (X < 0).any():
         i, j = np.argwhere(X < 0)[0]
         raise InputError(f"{source}: {int((X < 0).sum())} negative values (first: gene {genes[j]!r}, cell "
@@ -168,38 +318,87 @@ def read_expression(data: Any, *, cells_in_rows: bool = False, tfs: Sequence[str
     return Expression(X=X[:, keep].astype(np.float32), genes=genes[keep].tolist(), cells=cells.astype(str).tolist())
 
 
+def _tf_tokens(line: str) -> list[str]:
+    """Symbols on one line of a TF file: split on commas and whitespace, quotes stripped."""
+    return [t for t in (s.strip().strip("\"'") for s in re.split(r"[,\s]+", line)) if t]
+
+
 def read_tf_list(path: str | Path) -> list[str]:
-    """TF symbols from a file: one per line, or a CSV whose first column holds them (BEELINE's ``*-tfs.csv``)."""
+    """TF symbols from a file, in file order without repeats.
+
+    Accepted layouts: symbols separated by newlines, commas or whitespace (any mix, quotes stripped), or a table
+    whose header starts with ``TF``/``Gene``/``Symbol``/``Name`` with the symbols in its first column (BEELINE's
+    ``*-tfs.csv``). UTF-8 with or without a byte-order mark, optionally gzip-compressed; ``#`` starts a comment line.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"TF file {path} does not exist; give one symbol per line or a CSV with symbols in its "
                          "first column (e.g. BEELINE's mouse-tfs.csv)")
-    text = path.read_text(errors="replace")
+    if path.is_dir():
+        raise InputError(f"TF file {path} is a directory; give the file of TF symbols")
+    raw = path.read_bytes()
+    try:
+        if raw.startswith(_GZIP_MAGIC):
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8-sig")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise InputError(f"TF file {path} is not UTF-8 text ({type(exc).__name__}); give a plain text file with one "
+                         "TF symbol per line") from None
+    if "\x00" in text:
+        raise InputError(f"TF file {path} is a binary file; give a plain text file with one TF symbol per line")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise InputError(f"TF file {path} is empty; list one TF symbol per line")
-    sep = "," if "," in lines[0] else ("\t" if "\t" in lines[0] else None)
-    symbols = [ln.split(sep)[0].strip().strip('"') if sep else ln.split()[0] for ln in lines]
-    if symbols and symbols[0].lower() in {"tf", "tfs", "gene", "genes", "symbol", "gene_symbol", "name"}:
-        symbols = symbols[1:]
-    return list(dict.fromkeys(s for s in symbols if s))
+    header = _tf_tokens(lines[0])
+    if header and header[0].lower() in _TF_HEADER_WORDS:
+        if len(header) > 1:  # a table: the symbols are its first column
+            sep = "\t" if "\t" in lines[0] else ("," if "," in lines[0] else None)
+            symbols = [t for ln in lines[1:] for t in _tf_tokens(ln.split(sep)[0])[:1]]
+        else:
+            symbols = [t for ln in lines[1:] for t in _tf_tokens(ln)]
+    else:
+        symbols = [t for ln in lines for t in _tf_tokens(ln)]
+    if not symbols:
+        raise InputError(f"TF file {path} has a header but no TF symbols; list one TF symbol per line")
+    return list(dict.fromkeys(symbols))
 
 
 def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF list") -> list[str]:
-    """The TFs present among ``genes``, matched case-insensitively and spelled as in ``genes``.
+    """The TFs present among ``genes``, spelled as in ``genes``.
 
-    TFs absent from the data are reported in a warning (count and the first few); none left is an error.
+    A TF is matched exactly when a gene has its name; otherwise case-insensitively when exactly one gene has the
+    name in another case (reported in a warning); a TF whose name matches several genes that differ only in case
+    is ignored with a warning. TFs absent from the data are reported in a warning (count and the first few); none
+    left is an error.
     """
-    by_upper = {str(g).upper(): str(g) for g in genes}
-    found, missing = [], []
-    for t in tfs:
-        g = by_upper.get(str(t).upper())
-        (found if g is not None else missing).append(g if g is not None else str(t))
+    exact = {str(g) for g in genes}
+    by_upper: dict[str, list[str]] = {}
+    for g in genes:
+        by_upper.setdefault(str(g).upper(), []).append(str(g))
+    found, missing, folded, ambiguous = [], [], [], []
+    for t in map(str, tfs):
+        if t in exact:
+            found.append(t)
+            continue
+        candidates = by_upper.get(t.upper(), [])
+        if len(candidates) == 1:
+            found.append(candidates[0])
+            folded.append(f"{t}→{candidates[0]}")
+        elif candidates:
+            ambiguous.append(f"{t}~{candidates[:3]}")
+        else:
+            missing.append(t)
     found = list(dict.fromkeys(found))
     if not found:
         raise InputError(f"none of the {len(tfs)} TFs in the {source} is among the {len(genes)} genes of the data "
                          f"(first TFs: {list(tfs)[:5]}, first genes: {list(genes)[:5]}); check the species and "
                          "the gene identifiers (symbols vs Ensembl ids)")
+    if folded:
+        warnings.warn(f"{len(folded)} TFs in the {source} match a gene only in another case and were matched to it "
+                      f"(e.g. {folded[:5]}); spell them as in the data to silence this", stacklevel=2)
+    if ambiguous:
+        warnings.warn(f"{len(ambiguous)} TFs in the {source} match several genes that differ only in case and are "
+                      f"ignored (e.g. {ambiguous[:3]}); spell them exactly as in the data", stacklevel=2)
     if missing:
         warnings.warn(f"{len(missing)} of {len(tfs)} TFs in the {source} are not in the data and are ignored "
                       f"(e.g. {missing[:5]})", stacklevel=2)
