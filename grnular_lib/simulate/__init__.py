@@ -12,12 +12,14 @@ import pandas as pd
 from ..dataset import GRNDataset
 from ..errors import InputError
 from .engine import simulate_clean, steady_state_means
+from .general import GENERAL_SETTING, draw_general, general_corpus
 from .graph import GRN, random_grn
+from .hierarchical import hierarchical_grn
 from .noise import add_outlier_genes, apply_dropout, apply_noise_chain, scale_library_size, to_counts
 from .sergio_io import read_sergio, write_sergio
 from .settings import SimulationSettings
 
-__all__ = ["GRN", "random_grn", "read_sergio", "write_sergio", "simulate_clean", "steady_state_means",
+__all__ = ["GRN", "random_grn", "hierarchical_grn", "GENERAL_SETTING", "draw_general", "general_corpus", "read_sergio", "write_sergio", "simulate_clean", "steady_state_means",
            "add_outlier_genes", "scale_library_size", "apply_dropout", "to_counts", "apply_noise_chain",
            "SimulationSettings", "simulate_dataset", "make_corpus", "cell_names"]
 

@@ -1,0 +1,314 @@
+"""The ``general`` training and test distribution: one simulated GRN problem per seed, drawn over a broad range.
+
+A problem is a graph from one of two families — the paper's §3.2 random graphs
+(:func:`~grnular_lib.simulate.graph.random_grn`) or DS-like TF cascades
+(:func:`~grnular_lib.simulate.hierarchical.hierarchical_grn`) — of 50 to ``max_genes`` genes, simulated with the
+project's SERGIO engine over 1–10 cell types and 100–3,000 cells, and observed clean, after dropout, or through
+SERGIO's full DS noise chain followed by ``log1p`` (what a user feeds a method). :data:`GENERAL_SETTING` lists every
+range, for model cards; :func:`draw_general` draws one problem from a seed; :func:`general_corpus` draws many, with
+seed streams that differ structurally between the ``train``, ``val`` and ``test`` splits.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import GRNDataset
+from ..errors import InputError
+from .engine import simulate_clean
+from .graph import random_grn
+from .hierarchical import LEVEL_RANGE, hierarchical_grn
+from .noise import apply_noise_chain
+from .settings import SimulationSettings
+
+SPLITS = ("train", "val", "test")
+#: First entry of every ``general`` spawn key, so these streams differ from any other seed use in the project.
+GENERAL_STREAM = 8
+_SPLIT_CODE = {"train": 1, "val": 2, "test": 3}
+FAMILIES = ("random", "hierarchical")
+NOISE_LEVELS = ("clean", "dropout", "ds")
+#: Problems drawn per Dask task by :func:`general_corpus`.
+GENERAL_BATCH = 4
+
+
+@dataclass(frozen=True)
+class GeneralSetting:
+    """The ranges of the ``general`` distribution (every range inclusive; "log" ranges are drawn log-uniformly).
+
+    Attributes
+    ----------
+    name, version
+        ``"general"`` and the version of these ranges (bumped on any change).
+    family_weights
+        Probability of the ``random`` (§3.2) and the ``hierarchical`` (DS-like) family.
+    genes
+        Number of genes, log-uniform; the upper end is :func:`draw_general`'s ``max_genes`` (default 1,200).
+    tf_ratio
+        Fraction of genes that are TFs, uniform.
+    cell_types
+        Number of cell types, uniform over the whole numbers.
+    cells
+        Total cells, log-uniform, split evenly over the cell types (at least 1 per type).
+    noise_weights
+        Probability of each of :data:`NOISE_LEVELS`: ``clean``; ``dropout`` (the paper's §3.2.2 dropout, shape
+        :attr:`dropout_shape`, percentile uniform in :attr:`dropout_percentile`, no log); ``ds`` (SERGIO's DS chain
+        — outlier genes, library size, dropout, Poisson counts — then ``log1p``).
+    noise_q, decay
+        SERGIO's noise amplitude (log-uniform; paper 0.1, DS 1) and decay (uniform; paper 1, DS 0.8).
+    p_repression
+        Probability that an edge represses, uniform (both families).
+    sparsity
+        Random family: probability of a TF × gene edge, log-uniform, capped so a gene expects at most
+        :attr:`max_regulators` regulators.
+    levels, master_fraction, mean_regulators, outdegree_sigma
+        Hierarchical family: SERGIO levels (uniform whole numbers), fraction of TFs that are master regulators,
+        mean regulators of a non-TF gene, spread of the TFs' log popularity (all uniform).
+    ds_noise
+        The DS chain's fixed parameters (SERGIO's DS1–DS3 values).
+    """
+
+    name: str = "general"
+    version: int = 1
+    family_weights: tuple[float, float] = (0.5, 0.5)
+    genes: tuple[int, int] = (50, 1200)
+    tf_ratio: tuple[float, float] = (0.05, 0.30)
+    cell_types: tuple[int, int] = (1, 10)
+    cells: tuple[int, int] = (100, 3000)
+    noise_weights: tuple[float, float, float] = (0.3, 0.4, 0.3)
+    dropout_shape: float = 20.0
+    dropout_percentile: tuple[float, float] = (20.0, 80.0)
+    noise_q: tuple[float, float] = (0.1, 1.0)
+    decay: tuple[float, float] = (0.8, 1.0)
+    p_repression: tuple[float, float] = (0.3, 0.5)
+    sparsity: tuple[float, float] = (0.03, 0.2)
+    max_regulators: float = 15.0
+    levels: tuple[int, int] = LEVEL_RANGE
+    master_fraction: tuple[float, float] = (0.4, 0.7)
+    mean_regulators: tuple[float, float] = (1.5, 3.5)
+    outdegree_sigma: tuple[float, float] = (0.75, 1.75)
+    ds_noise: tuple[tuple[str, Any], ...] = (("outlier_prob", 0.01), ("library_size", (4.6, 0.4)),
+                                             ("dropout_shape", 6.5), ("dropout_percentile", 82.0), ("counts", True))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of every range (for model cards)."""
+        d = asdict(self)
+        d["ds_noise"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.ds_noise}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+#: The ``general`` distribution's ranges, as recorded in model cards.
+GENERAL_SETTING = GeneralSetting()
+
+#: Keys of a draw that :func:`draw_general` accepts as overrides (a benchmark fixes some and draws the rest).
+OVERRIDABLE = ("family", "n_genes", "tf_ratio", "n_cell_types", "n_cells", "noise", "dropout_percentile", "noise_q",
+               "decay", "p_repression", "sparsity", "n_levels", "master_fraction", "mean_regulators",
+               "outdegree_sigma")
+
+
+class GeneralProblem(NamedTuple):
+    """One drawn problem: the data and the description of its draw (see :func:`draw_general`)."""
+
+    data: GRNDataset
+    info: dict[str, Any]
+
+
+def general_seed(seed: int, split: str, index: int) -> np.random.SeedSequence:
+    """The seed of problem ``index`` of ``split``: ``SeedSequence(seed, spawn_key=(8, split code, index))``.
+
+    The split code (train 1, val 2, test 3) is part of the spawn key, so no training problem can share its random
+    stream with a validation or test problem, whatever the base seeds and indices.
+    """
+    if split not in SPLITS:
+        raise InputError(f"split={split!r}: choose one of {', '.join(SPLITS)}")
+    if int(seed) != seed or seed < 0 or int(index) != index or index < 0:
+        raise InputError(f"seed={seed}, index={index}: give non-negative whole numbers")
+    return np.random.SeedSequence(int(seed), spawn_key=(GENERAL_STREAM, _SPLIT_CODE[split], int(index)))
+
+
+def _log_uniform(rng: np.random.Generator, lo: float, hi: float) -> float:
+    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+
+
+def _draw_parameters(rng: np.random.Generator, setting: GeneralSetting, max_genes: int) -> dict[str, Any]:
+    """Every parameter of a problem, always drawn in the same order (an override never shifts the others)."""
+    s = setting
+    return {
+        "family": FAMILIES[int(rng.random() >= s.family_weights[0] / sum(s.family_weights))],
+        "n_genes": int(round(_log_uniform(rng, s.genes[0], max_genes))),
+        "tf_ratio": float(rng.uniform(*s.tf_ratio)),
+        "n_cell_types": int(rng.integers(s.cell_types[0], s.cell_types[1] + 1)),
+        "n_cells": int(round(_log_uniform(rng, *s.cells))),
+        "noise": NOISE_LEVELS[int(rng.choice(len(NOISE_LEVELS), p=np.asarray(s.noise_weights) / sum(s.noise_weights)))],
+        "dropout_percentile": float(rng.uniform(*s.dropout_percentile)),
+        "noise_q": _log_uniform(rng, *s.noise_q),
+        "decay": float(rng.uniform(*s.decay)),
+        "p_repression": float(rng.uniform(*s.p_repression)),
+        "sparsity": _log_uniform(rng, *s.sparsity),
+        "n_levels": int(rng.integers(s.levels[0], s.levels[1] + 1)),
+        "master_fraction": float(rng.uniform(*s.master_fraction)),
+        "mean_regulators": float(rng.uniform(*s.mean_regulators)),
+        "outdegree_sigma": float(rng.uniform(*s.outdegree_sigma)),
+    }
+
+
+def _check_overrides(overrides: dict[str, Any]) -> None:
+    unknown = sorted(set(overrides) - set(OVERRIDABLE))
+    if unknown:
+        raise InputError(f"cannot fix {unknown} of a general draw; fixable keys are {', '.join(OVERRIDABLE)}")
+    if "family" in overrides and overrides["family"] not in FAMILIES:
+        raise InputError(f"family={overrides['family']!r}: choose one of {', '.join(FAMILIES)}")
+    if "noise" in overrides and overrides["noise"] not in NOISE_LEVELS:
+        raise InputError(f"noise={overrides['noise']!r}: choose one of {', '.join(NOISE_LEVELS)}")
+    for key in ("n_genes", "n_cell_types", "n_cells", "n_levels"):
+        if key in overrides and (int(overrides[key]) != overrides[key] or overrides[key] < 1):
+            raise InputError(f"{key}={overrides[key]}: give a positive whole number")
+
+
+def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL_SETTING.genes[1],
+                 setting: GeneralSetting = GENERAL_SETTING, name: str = "general", **overrides: Any) -> GeneralProblem:
+    """Draw and simulate one problem of the ``general`` distribution.
+
+    Parameters
+    ----------
+    seed
+        An int or a ``SeedSequence`` (e.g. :func:`general_seed`); its three children seed the parameters and graph,
+        the engine, and the technical noise.
+    max_genes
+        Upper end of the log-uniform number of genes (at least the setting's lower end).
+    setting
+        The ranges (default :data:`GENERAL_SETTING`).
+    name
+        Prefix of the dataset's name (``{name}/{family}/{noise}``).
+    **overrides
+        Fixed values for any of :data:`OVERRIDABLE` (e.g. ``n_genes=400, noise="ds", family="hierarchical"``); the
+        other parameters are drawn exactly as without the override.
+
+    Returns
+    -------
+    GeneralProblem
+        ``data``: cells × genes expression (grouped by cell type, ``obs['cell_type']``), genes, TFs, signed truth;
+        ``info``: every parameter of the draw, plus ``n_tfs``, ``n_edges``, ``levels`` (SERGIO levels of the graph),
+        ``cells_per_type`` and ``chance`` (edge density over TF × gene pairs).
+    """
+    if int(max_genes) != max_genes or max_genes < setting.genes[0]:
+        raise InputError(f"max_genes={max_genes}: give a whole number >= {setting.genes[0]}")
+    _check_overrides(overrides)
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(int(seed))
+    graph_seed, engine_seed, noise_seed = ss.spawn(3)
+    rng = np.random.default_rng(graph_seed)
+    p = {**_draw_parameters(rng, setting, int(max_genes)), **overrides}
+    if p["family"] == "random":
+        n_tf = max(1, round(p["tf_ratio"] * p["n_genes"]))
+        p["sparsity"] = float(min(p["sparsity"], setting.max_regulators / n_tf))
+        grn = random_grn(p["n_genes"], tf_ratio=p["tf_ratio"], sparsity=p["sparsity"], n_cell_types=p["n_cell_types"],
+                         p_repression=p["p_repression"], seed=rng)
+    else:
+        grn = hierarchical_grn(p["n_genes"], tf_ratio=p["tf_ratio"], n_levels=p["n_levels"],
+                               master_fraction=p["master_fraction"], mean_regulators=p["mean_regulators"],
+                               outdegree_sigma=p["outdegree_sigma"], n_cell_types=p["n_cell_types"],
+                               p_repression=p["p_repression"], seed=rng)
+    cells_per_type = max(1, int(round(p["n_cells"] / p["n_cell_types"])))
+    if p["noise"] == "ds":
+        settings = SimulationSettings(cells_per_type=cells_per_type, noise_q=p["noise_q"], decay=p["decay"],
+                                      **dict(setting.ds_noise))
+    elif p["noise"] == "dropout":
+        settings = SimulationSettings(cells_per_type=cells_per_type, noise_q=p["noise_q"], decay=p["decay"],
+                                      dropout_shape=setting.dropout_shape,
+                                      dropout_percentile=p["dropout_percentile"])
+    else:
+        settings = SimulationSettings(cells_per_type=cells_per_type, noise_q=p["noise_q"], decay=p["decay"])
+    x = simulate_clean(grn, seed=engine_seed, cells_per_type=cells_per_type, noise_q=p["noise_q"],
+                       decay=p["decay"], sampling_state=settings.sampling_state, noise_type=settings.noise_type)
+    x = apply_noise_chain(x, settings, np.random.default_rng(noise_seed))
+    if p["noise"] == "ds":
+        x = np.log1p(x.astype(np.float64))
+    B, _, C = x.shape
+    obs = pd.DataFrame({"cell_type": np.repeat(np.arange(B), C)},
+                       index=[f"type{b}_cell{c}" for b in range(B) for c in range(C)])
+    data = GRNDataset(name=f"{name}/{p['family']}/{p['noise']}", expression=x.transpose(0, 2, 1).reshape(B * C, -1),
+                      genes=grn.genes, tfs=grn.tfs, truth=grn.to_network_frame(), obs=obs)
+    if p["noise"] != "dropout":
+        p["dropout_percentile"] = settings.dropout_percentile
+    info = {**p, "n_cells": B * C, "cells_per_type": C, "n_tfs": len(grn.tfs), "n_edges": int(grn.regulator.size),
+            "levels": int(grn.levels().max()) + 1,
+            "chance": float(grn.regulator.size / (len(grn.tfs) * grn.n_genes - len(grn.tfs))),
+            "setting": f"{setting.name}-v{setting.version}", "seed_entropy": int(ss.entropy),
+            "spawn_key": list(ss.spawn_key)}
+    return GeneralProblem(data, info)
+
+
+def _draw_batch(seed: int, split: str, indices: list[int], max_genes: int, setting: GeneralSetting,
+                overrides: dict[str, Any]) -> list[GeneralProblem]:
+    """Problems ``indices`` of a split; one Dask task."""
+    return [draw_general(general_seed(seed, split, i), max_genes=max_genes, setting=setting,
+                         name=f"general/{split}/{i}", **overrides) for i in indices]
+
+
+def general_corpus(n: int, seed: int = 0, *, max_genes: int = GENERAL_SETTING.genes[1], split: str = "train",
+                   start: int = 0, setting: GeneralSetting = GENERAL_SETTING, client: Any = None,
+                   progress: bool = True, **overrides: Any) -> list[GeneralProblem]:
+    """Problems ``start … start + n − 1`` of a split of the ``general`` distribution.
+
+    Problem ``i`` of split ``s`` is ``draw_general(general_seed(seed, s, i), …)``: the same whether drawn alone,
+    in a corpus, serially or on Dask; and never the random stream of a problem of another split.
+
+    Parameters
+    ----------
+    n
+        Number of problems.
+    seed
+        Base seed (non-negative whole number).
+    max_genes
+        Upper end of the number of genes.
+    split
+        ``"train"``, ``"val"`` or ``"test"``.
+    start
+        Index of the first problem (to extend a corpus without redrawing it).
+    setting
+        The ranges (default :data:`GENERAL_SETTING`).
+    client
+        A ``distributed.Client`` or a scheduler address; ``None`` runs serially in this process.
+    progress
+        Show a tqdm progress bar.
+    **overrides
+        Fixed values passed to :func:`draw_general`.
+
+    Returns
+    -------
+    list of GeneralProblem
+        In index order, datasets named ``general/{split}/{i}/{family}/{noise}``.
+    """
+    from tqdm.auto import tqdm
+
+    if int(n) != n or n < 1:
+        raise InputError(f"n={n}: give a positive whole number of problems")
+    if int(start) != start or start < 0:
+        raise InputError(f"start={start}: give a non-negative whole number")
+    general_seed(seed, split, start)  # validates seed and split
+    _check_overrides(overrides)
+    indices = list(range(int(start), int(start) + int(n)))
+    batches = [indices[i:i + GENERAL_BATCH] for i in range(0, len(indices), GENERAL_BATCH)]
+    results: dict[int, list[GeneralProblem]] = {}
+    with tqdm(total=int(n), disable=not progress, desc=f"general/{split}", unit="graph") as bar:
+        if client is None:
+            for k, idx in enumerate(batches):
+                results[k] = _draw_batch(seed, split, idx, int(max_genes), setting, overrides)
+                bar.update(len(idx))
+        else:
+            from distributed import Client, as_completed
+
+            own = isinstance(client, str)
+            dask_client = Client(client) if own else client
+            try:
+                futures = {dask_client.submit(_draw_batch, seed, split, idx, int(max_genes), setting, overrides,
+                                              pure=False): k for k, idx in enumerate(batches)}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    bar.update(len(batches[futures[future]]))
+            finally:
+                if own:
+                    dask_client.close()
+    return [p for k in range(len(batches)) for p in results[k]]

@@ -1,0 +1,95 @@
+"""DS-like hierarchical GRNs and the ``general`` distribution: shape, ranges, determinism, disjoint splits."""
+import networkx as nx
+import numpy as np
+import pytest
+
+from grnular_lib.errors import InputError
+from grnular_lib.simulate import simulate_clean
+from grnular_lib.simulate.general import (FAMILIES, GENERAL_SETTING, NOISE_LEVELS, draw_general, general_corpus,
+                                          general_seed)
+from grnular_lib.simulate.hierarchical import graph_shape, hierarchical_grn
+
+
+@pytest.mark.parametrize("n_genes, n_levels", [(100, 3), (400, 6), (1200, 7)])
+def test_hierarchical_shape_like_ds(n_genes, n_levels):
+    g = hierarchical_grn(n_genes, tf_ratio=0.1, n_levels=n_levels, seed=n_genes)
+    regs = np.unique(g.regulator)
+    assert [g.genes[i] for i in regs] == g.tfs  # every TF regulates something
+    assert np.isin(g.master_regulators, regs).all()
+    shape = graph_shape(g)
+    assert shape["levels"] == n_levels and 0.4 <= shape["master_fraction"] <= 0.6
+    assert 0.5 < shape["activating_fraction"] < 0.7  # both signs, about 40 % repressing
+    assert shape["outdegree_max"] > 3 * shape["outdegree_median"]  # heavy-tailed out-degree
+    assert 2.0 < shape["regulators_per_gene"] < 3.0 and shape["tf_tf_fraction"] < 0.1
+    assert nx.is_directed_acyclic_graph(nx.DiGraph(list(zip(g.regulator, g.target))))
+
+
+def test_hierarchical_few_tfs_and_simulates():
+    g = hierarchical_grn(30, tf_ratio=0.05, n_levels=7, n_cell_types=2, seed=1)  # 2 TFs: the cascade is shallower
+    assert len(g.tfs) == 2 and 2 <= g.levels().max() + 1 <= 3
+    x = simulate_clean(g, cells_per_type=20, seed=0)
+    assert x.shape == (2, 30, 20) and np.isfinite(x).all() and (x >= 0).all()
+
+
+@pytest.mark.parametrize("kw, words", [(dict(n_levels=1), ["n_levels"]), (dict(mean_regulators=0.5), ["at least 1"]),
+                                       (dict(tf_ratio=1.5), ["tf_ratio"]), (dict(master_fraction=0), ["master"])])
+def test_hierarchical_bad_input(kw, words):
+    with pytest.raises(InputError) as err:
+        hierarchical_grn(50, **kw)
+    assert all(w in str(err.value) for w in words)
+
+
+def test_split_seeds_are_disjoint():
+    keys = {s: {tuple(general_seed(0, s, i).generate_state(4)) for i in range(200)} for s in ("train", "val", "test")}
+    assert not keys["train"] & keys["test"] and not keys["train"] & keys["val"] and not keys["val"] & keys["test"]
+    a = general_corpus(2, 0, max_genes=60, split="train", progress=False, n_cells=100)
+    b = general_corpus(2, 0, max_genes=60, split="test", progress=False, n_cells=100)
+    edges = lambda p: frozenset(map(tuple, p.data.truth[["Gene1", "Gene2"]].to_numpy()))
+    assert not {edges(p) for p in a} & {edges(p) for p in b}
+    assert a[0].info["spawn_key"][:2] != b[0].info["spawn_key"][:2]
+
+
+def test_draw_is_deterministic_and_corpus_matches_single_draws():
+    corpus = general_corpus(3, 7, max_genes=80, split="val", progress=False, n_cells=150)
+    again = draw_general(general_seed(7, "val", 1), max_genes=80, name="general/val/1", n_cells=150)
+    assert corpus[1].info == again.info and corpus[1].data.name == again.data.name
+    np.testing.assert_array_equal(corpus[1].data.expression, again.data.expression)
+    shifted = general_corpus(1, 7, max_genes=80, split="val", start=2, progress=False, n_cells=150)
+    np.testing.assert_array_equal(shifted[0].data.expression, corpus[2].data.expression)
+
+
+def test_draws_respect_ranges_and_are_finite():
+    s = GENERAL_SETTING
+    seen = {"family": set(), "noise": set()}
+    for i in range(24):
+        data, info = draw_general(general_seed(1, "train", i), max_genes=120, n_cells=min(300, 100 + 10 * i))
+        assert s.genes[0] <= info["n_genes"] <= 120
+        assert s.tf_ratio[0] <= info["tf_ratio"] <= s.tf_ratio[1]
+        assert s.cell_types[0] <= info["n_cell_types"] <= s.cell_types[1]
+        assert data.expression.shape == (info["n_cells"], info["n_genes"]) and len(data.tfs) == info["n_tfs"]
+        assert np.isfinite(data.expression).all() and (data.expression >= 0).all()
+        assert 0 < info["chance"] < 1 and info["n_edges"] == len(data.truth)
+        if info["noise"] == "ds":  # log1p of counts
+            assert data.expression.max() < np.log1p(1e6) and info["dropout_percentile"] == 82.0
+        if info["family"] == "hierarchical":
+            assert info["levels"] <= s.levels[1]
+        seen["family"].add(info["family"])
+        seen["noise"].add(info["noise"])
+    assert seen == {"family": set(FAMILIES), "noise": set(NOISE_LEVELS)}
+    assert s.to_dict()["genes"] == [50, 1200] and s.to_dict()["ds_noise"]["library_size"] == [4.6, 0.4]
+
+
+def test_overrides_fix_one_parameter_and_keep_the_others():
+    base = draw_general(5, max_genes=100, n_cells=120).info
+    fixed = draw_general(5, max_genes=100, n_cells=120, noise="dropout", dropout_percentile=50.0,
+                         family="hierarchical").info
+    assert fixed["noise"] == "dropout" and fixed["dropout_percentile"] == 50.0 and fixed["family"] == "hierarchical"
+    assert all(base[k] == fixed[k] for k in ("n_genes", "tf_ratio", "n_cell_types", "noise_q", "decay"))
+
+
+@pytest.mark.parametrize("kw, words", [(dict(split="holdout"), ["split"]), (dict(colour=1), ["colour", "fixable"]),
+                                       (dict(noise="heavy"), ["noise", "clean"]), (dict(max_genes=10), ["max_genes"])])
+def test_general_bad_input(kw, words):
+    with pytest.raises(InputError) as err:
+        general_corpus(1, 0, progress=False, **kw)
+    assert all(w in str(err.value) for w in words)
