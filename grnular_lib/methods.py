@@ -9,7 +9,8 @@ Terms
 kind
     ``"learned"``: a neural model (the unrolled models, pretrained on simulated graphs; RegDiffusion, trained on each
     dataset). ``"baseline"``: the established methods the paper compares with (GRNBoost2, GENIE3, GLASSO).
-    ``"floor"``: one-line statistics a method should beat (Pearson-, Precision-, Ridge-TF).
+    ``"floor"``: one-line statistics a method should beat (Pearson-, Precision-, Ridge-TF, and the average of the
+    per-target ranks of Pearson-TF and Ridge-TF).
 tfs
     ``"required"``: scores TF → gene edges only and needs a TF list. ``"optional"``: with a TF list only TF rows are
     scored; without one every gene is a candidate regulator (arboreto's ``tf_names='all'``). ``"none"``: a method of
@@ -114,6 +115,8 @@ METHODS: dict[str, Method] = _registry(
            "unrolled graphical lasso (no TFs)"),
     Method("glad-tf", "GLAD-TF", "learned", "required", "unrolled", False, True,
            "GLAD restricted to TF rows"),
+    Method("regdiffusion", "RegDiffusion", "learned", "optional", "regdiffusion", True, False,
+           "diffusion model trained on each dataset (Zhu & Slonim 2024)"),
     Method("grnboost2", "GRNBoost2", "baseline", "optional", "baselines", True, True,
            "arboreto's gradient-boosting per target"),
     Method("genie3", "GENIE3", "baseline", "optional", "baselines", True, True,
@@ -125,6 +128,8 @@ METHODS: dict[str, Method] = _registry(
            "|shrunk inverse correlation|"),
     Method("ridge", "Ridge-TF", "floor", "optional", "baselines", False, False,
            "|ridge coefficients| of each gene on the TFs"),
+    Method("rank-average", "Rank-average-TF", "floor", "optional", "baselines", False, False,
+           "mean per-target rank under Pearson-TF and Ridge-TF"),
 )
 
 
