@@ -124,3 +124,18 @@ def test_bad_input():
         baseline_scores(X, tfs, method="pearson")
     with pytest.raises(InputError, match="TF indices"):
         baseline_scores(np.ones((5, 3)), np.array([4]), method="pearson")
+
+
+def test_rank_average_is_the_mean_of_the_per_target_ranks():
+    from scipy.stats import rankdata
+
+    X, tfs = _chain()
+    S = baseline_scores(X, tfs, method="rank-average")
+    P, R = baselines.pearson_scores(X, tfs), ridge_scores(X, tfs)
+    for target in (3, 0):  # a non-TF target (4 candidates) and a TF target (3 candidates: not itself)
+        cand = [t for t in tfs if t != target]
+        expected = 0.5 * (rankdata(P[cand, target]) + rankdata(R[cand, target])) / len(cand)
+        np.testing.assert_allclose(S[cand, target], expected)
+    assert S[0, 3] == S[1, 4] == S[2, 5] == 1.0  # the planted regulator tops both floors
+    assert np.all(S[np.setdiff1d(np.arange(12), tfs)] == 0) and np.all(np.diag(S) == 0)
+    assert np.all((S[tfs] > 0) | np.eye(12, dtype=bool)[tfs])  # every candidate pair gets a score in (0, 1]

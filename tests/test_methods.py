@@ -31,7 +31,7 @@ def test_records_and_lookups():
     assert [m for m in METHODS.values() if not m.needs_tfs and m.engine == "unrolled"] == [METHODS["glad"]]
     assert METHODS["grnboost2"].run_label(False) == "GRNBoost2 (no TFs)"
     assert METHODS["glasso"].run_label(False) == "GLASSO"
-    assert set(method_names(kind="floor")) == {"pearson", "precision", "ridge"}
+    assert set(method_names(kind="floor")) == {"pearson", "precision", "ridge", "rank-average"}
     with pytest.raises(InputError, match="unknown method 'nope'; choose one of grnular"):
         get_method("nope")
 
