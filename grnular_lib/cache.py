@@ -52,12 +52,16 @@ def digest(*arrays: np.ndarray, **params: Any) -> str:
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``; clean up on failure."""
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``; clean up on failure
+    (an exception, Ctrl-C, or SIGTERM under the ``grnular`` command). The file gets the mode the umask gives."""
+    from .outputs import current_umask
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes the file private; give it the usual mode
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,51 @@ def evaluate(methods: Sequence[str] | str, datasets: Iterable[GRNDataset] | GRND
         futures = [client.submit(run_one, m, scattered[id(d)], pure=False, **options) for m, d in pairs]
         rows = client.gather(futures)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "beeline") -> dict[str, Any]:
+    """Score an edge list (``TF, target, importance``) against a ground truth (``Gene1, Gene2``).
+
+    The genes are the union of both. A truth with no gene in common with the edge list is an error; truth genes
+    absent from the edge list (they can only be misses), truth self-loops (never scored) and truth edges whose
+    regulator is not a regulator of the edge list (unreachable under ``protocol="tf"``) are each named in a warning.
+
+    Returns
+    -------
+    dict
+        :func:`grnular_lib.metrics.score`'s result plus ``protocol`` and ``n_genes``; NaN values become ``None``.
+    """
+    from .metrics import PROTOCOLS, score
+    from .network import matrix_from_edges
+
+    if protocol not in PROTOCOLS:
+        raise InputError(f"unknown scoring protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}")
+    listed = set(edges["TF"]) | set(edges["target"])
+    truth_genes = set(truth["Gene1"]) | set(truth["Gene2"])
+    if not listed & truth_genes:
+        raise InputError(f"the edge list and the truth network have no gene in common (edge list: e.g. "
+                         f"{sorted(listed)[:3]}; truth: e.g. {sorted(truth_genes)[:3]}); check that both use the same "
+                         "gene identifiers (symbols vs Ensembl ids, species)")
+    absent = sorted(truth_genes - listed)
+    if absent:
+        warnings.warn(f"{len(absent)} of {len(truth_genes)} genes of the truth network are not in the edge list "
+                      f"(e.g. {absent[:5]}); their true edges count as misses", stacklevel=2)
+    loops = truth["Gene1"] == truth["Gene2"]
+    if loops.any():
+        warnings.warn(f"{int(loops.sum())} self-loops in the truth network are not scored", stacklevel=2)
+        truth = truth[~loops]
+    if protocol == "tf":
+        unreachable = ~truth["Gene1"].isin(set(edges["TF"]))
+        if unreachable.any():
+            warnings.warn(f"{int(unreachable.sum())} true edges have a regulator that is no regulator of the edge list "
+                          f"(e.g. {truth['Gene1'][unreachable].iloc[0]}); the tf protocol cannot score them",
+                          stacklevel=2)
+    genes = list(dict.fromkeys([*edges["TF"], *edges["target"], *truth["Gene1"], *truth["Gene2"]]))
+    S = matrix_from_edges(edges, genes)
+    pos = {g: i for i, g in enumerate(genes)}
+    T = np.zeros_like(S)
+    T[truth["Gene1"].map(pos).to_numpy(int), truth["Gene2"].map(pos).to_numpy(int)] = 1
+    tf_index = np.array(sorted({pos[t] for t in edges["TF"]}), dtype=np.int64)
+    result = score(S, T, protocol, tf_index=tf_index)
+    result.update(protocol=protocol, n_genes=len(genes))
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in result.items()}

@@ -1,10 +1,18 @@
-"""Turning a score matrix into arboreto's edge list, and back."""
+"""Edge lists: from a score matrix and back, and reading edge lists and ground-truth networks from files."""
 from __future__ import annotations
 
+import gzip
+import io
+import re
+import warnings
+import zlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .errors import InputError
 
 EDGE_COLUMNS = ["TF", "target", "importance"]
 
@@ -49,3 +57,93 @@ def matrix_from_edges(edges: pd.DataFrame, genes: Sequence[str]) -> np.ndarray:
     e = edges[edges["TF"].isin(pos) & edges["target"].isin(pos)]
     S[e["TF"].map(pos).to_numpy(int), e["target"].map(pos).to_numpy(int)] = np.abs(e["importance"].to_numpy(float))
     return S
+
+
+def _text_lines(path: Path, what: str, fix: str) -> list[str]:
+    """Non-empty lines of a small UTF-8 text file (byte-order mark dropped), or :class:`InputError`."""
+    if not path.exists():
+        raise InputError(f"{what} {path} does not exist; {fix}")
+    if path.is_dir():
+        raise InputError(f"{what} {path} is a directory; {fix}")
+    raw = path.read_bytes()
+    try:
+        if raw.startswith(b"\x1f\x8b"):
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8-sig")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise InputError(f"{what} {path} is not UTF-8 text ({type(exc).__name__}); {fix}") from None
+    if "\x00" in text:
+        raise InputError(f"{what} {path} is a binary file; {fix}")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise InputError(f"{what} {path} is empty; {fix}")
+    return lines
+
+
+def read_edge_list(path: str | Path) -> pd.DataFrame:
+    """An edge list written by ``grnular infer``: tab-separated ``TF, target, importance``, checked.
+
+    Raises :class:`InputError` for a missing, empty or non-tabular file, missing columns, a non-numeric or NaN
+    importance, a pair listed twice with different importances, or no edge at all. A pair listed twice with the same
+    importance is kept once, with a warning.
+    """
+    path = Path(path)
+    fix = f"give a tab-separated edge list with columns TF, target, importance, as `grnular infer … -o {path.name}` writes"
+    lines = _text_lines(path, "edge list", fix)
+    edges = pd.read_csv(io.StringIO("\n".join(lines)), sep="\t", dtype=str, keep_default_na=False)
+    if not set(EDGE_COLUMNS) <= set(edges.columns):
+        raise InputError(f"{path}: columns {list(edges.columns)[:5]}, not TF, target, importance; {fix}")
+    edges = edges[EDGE_COLUMNS]
+    if edges.empty:
+        raise InputError(f"{path} lists no edges (a header only); {fix}")
+    blank = (edges["TF"].str.strip() == "") | (edges["target"].str.strip() == "")
+    if blank.any():
+        raise InputError(f"{path}: row {int(np.flatnonzero(blank.to_numpy())[0]) + 2} has no TF or target name; {fix}")
+    importance = pd.to_numeric(edges["importance"], errors="coerce")
+    bad = importance.isna() | ~np.isfinite(importance.fillna(0))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"{path}: {int(bad.sum())} edges have a missing, non-numeric, NaN or infinite importance "
+                         f"(first: line {i + 2}, {edges['TF'].iloc[i]} → {edges['target'].iloc[i]}: "
+                         f"{edges['importance'].iloc[i]!r}); give every edge a finite number")
+    edges = edges.assign(importance=importance.astype(float))
+    pair = edges[["TF", "target"]].apply(tuple, axis=1)
+    repeated = pair.duplicated(keep=False)
+    if repeated.any():
+        spread = edges[repeated].groupby(["TF", "target"])["importance"].agg(lambda v: v.max() - v.min())
+        conflicting = spread[spread > 0]
+        if len(conflicting):
+            tf, target = conflicting.index[0]
+            raise InputError(f"{path}: {len(conflicting)} TF → target pairs are listed more than once with different "
+                             f"importances (first: {tf} → {target}); keep one row per pair")
+        warnings.warn(f"{path}: {int(pair.duplicated().sum())} repeated rows (same pair, same importance) counted "
+                      "once", stacklevel=2)
+        edges = edges[~pair.duplicated()]
+    return edges.reset_index(drop=True)
+
+
+def read_truth(path: str | Path) -> pd.DataFrame:
+    """Ground-truth edges ``Gene1, Gene2``: BEELINE's ``refNetwork.csv`` or a header-less list of pairs.
+
+    The delimiter is read from the first line: a tab, else a comma, else whitespace. Extra columns (e.g. BEELINE's
+    ``Type``) are ignored; repeated pairs are counted once. Raises :class:`InputError` for a missing or empty file,
+    fewer than two columns, or no pair.
+    """
+    path = Path(path)
+    fix = "give a CSV with columns Gene1,Gene2 (BEELINE's refNetwork.csv) or one regulator–target pair per line"
+    lines = _text_lines(path, "truth network", fix)
+    first = lines[0]
+    sep = "\t" if "\t" in first else ("," if "," in first else r"\s+")
+    fields = [f.strip().strip("\"'") for f in re.split(sep, first.strip())]
+    header = 0 if {"Gene1", "Gene2"} <= set(fields) else None
+    truth = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep, header=header, dtype=str, keep_default_na=False,
+                        engine="python" if sep == r"\s+" else "c")
+    if header is None:
+        if truth.shape[1] < 2:
+            raise InputError(f"{path}: one column; a truth network needs two, regulator and target; {fix}")
+        truth = truth.rename(columns={0: "Gene1", 1: "Gene2"})
+    truth = truth[["Gene1", "Gene2"]].apply(lambda c: c.str.strip().str.strip("\"'"))
+    truth = truth[(truth["Gene1"] != "") & (truth["Gene2"] != "")].drop_duplicates()
+    if truth.empty:
+        raise InputError(f"{path} lists no regulator–target pair; {fix}")
+    return truth.reset_index(drop=True)

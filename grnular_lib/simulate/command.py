@@ -49,7 +49,10 @@ def register(subparsers) -> None:
     g.add_argument("--format", choices=["csv", "h5ad"], default="csv",
                    help="csv: ExpressionData.csv.gz, genes x cells (default); h5ad: ExpressionData.h5ad, cells x genes")
     g.add_argument("--seed", type=int, required=True)
-    g.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    g.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="output directory: new or empty, or one written by an earlier run with --overwrite")
+    g.add_argument("--overwrite", action="store_true",
+                   help="replace the files of an earlier run in DIR, all together (other files are never touched)")
     p.set_defaults(func=run_simulate)
 
 
@@ -87,6 +90,60 @@ def _write_expression(x: np.ndarray, genes: list[str], cells: list[str], cell_ty
             path, compression="gzip", float_format=None if counts else "%.6g")
 
 
+#: Names of the files a run writes (``{ext}`` is ``csv.gz`` or ``h5ad``); ``--overwrite`` replaces folders holding
+#: only these.
+OUTPUT_FILES = ("ExpressionData.{ext}", "ExpressionData-clean.{ext}", "network.csv", "tfs.txt", "params.json")
+
+
+def _is_output_file(name: str) -> bool:
+    return any(name == pattern.format(ext=ext) for pattern in OUTPUT_FILES for ext in ("csv.gz", "h5ad"))
+
+
+def _check_output_dir(out: Path, overwrite: bool) -> Path:
+    """The output folder (a link resolved), refused when it holds files and ``--overwrite`` was not given, or when
+    it holds files that no run of ``grnular simulate`` writes."""
+    out = out.resolve() if out.is_symlink() else Path(os.path.abspath(out))
+    if not out.is_dir():
+        return out
+    present = sorted(p.name for p in out.iterdir())
+    foreign = [name for name in present if not _is_output_file(name)]
+    if foreign:
+        raise InputError(f"-o {out} already holds files that grnular simulate did not write (e.g. {foreign[:3]}); "
+                         "give a new or empty directory")
+    if present and not overwrite:
+        raise InputError(f"-o {out} already holds the output of an earlier run ({', '.join(present)}); pass "
+                         "--overwrite to replace it, or give a new or empty directory")
+    return out
+
+
+def _replace_dir(new: Path, out: Path) -> None:
+    """Put the folder ``new`` at ``out``, replacing an earlier run's folder as a whole (never a mix of both)."""
+    if not out.exists():
+        os.replace(new, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    try:
+        os.replace(out, old / out.name)
+        try:
+            os.replace(new, out)
+        except BaseException:
+            os.replace(old / out.name, out)
+            raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_finite(clean: np.ndarray, noisy: np.ndarray, genes: list[str], args: argparse.Namespace) -> None:
+    """Refuse to write an overflowing simulation (NaN or infinite values, e.g. from huge production rates)."""
+    for name, x in (("", clean), (" after technical noise", noisy)):
+        if not np.all(np.isfinite(x)):
+            bad = np.argwhere(~np.isfinite(x))[0]
+            raise InputError(f"the simulation overflowed{name}: {int((~np.isfinite(x)).sum())} NaN or infinite values "
+                             f"(first: cell type {bad[0]}, gene {genes[bad[1]]}); the production rates are too large for "
+                             f"float32 — lower the interaction strengths K or basal rates (SERGIO files), "
+                             f"--sampling-state {args.sampling_state}, or raise --decay")
+
+
 def run_simulate(args: argparse.Namespace) -> int:
     """Run ``grnular simulate``; everything is written to a temporary directory first and moved into place."""
     from .. import __version__
@@ -95,7 +152,12 @@ def run_simulate(args: argparse.Namespace) -> int:
     from .noise import apply_noise_chain
     from .settings import SimulationSettings
 
-    graph_seed, engine_seed, noise_seed = np.random.SeedSequence(args.seed).spawn(3)
+    from ..outputs import check_output
+    from ..seeds import check_seed
+
+    out = _check_output_dir(Path(args.output), args.overwrite)
+    check_output(out, option="-o", directory=True, inputs=(args.sergio_interactions, args.sergio_regulators))
+    graph_seed, engine_seed, noise_seed = np.random.SeedSequence(check_seed(args.seed, option="--seed")).spawn(3)
     grn, graph_info = _build_grn(args, graph_seed)
     if (args.dropout_shape is None) != (args.dropout_percentile is None):
         raise InputError("dropout needs both --dropout-shape and --dropout-percentile (e.g. 20 and 50)")
@@ -104,13 +166,12 @@ def run_simulate(args: argparse.Namespace) -> int:
         sampling_state=args.sampling_state, noise_type=args.noise_type, outlier_prob=args.outliers,
         library_size=tuple(args.library_size) if args.library_size else None, dropout_shape=args.dropout_shape,
         dropout_percentile=args.dropout_percentile, counts=args.counts)
-    out = Path(args.output)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"-o {out} exists and is not a directory; give a directory to write into")
-    clean = simulate_clean(grn, cells_per_type=settings.cells_per_type, noise_q=settings.noise_q,
-                           decay=settings.decay, sampling_state=settings.sampling_state,
-                           noise_type=settings.noise_type, seed=engine_seed)
-    noisy = apply_noise_chain(clean, settings, np.random.default_rng(noise_seed))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # an overflow is reported below, once
+        clean = simulate_clean(grn, cells_per_type=settings.cells_per_type, noise_q=settings.noise_q,
+                               decay=settings.decay, sampling_state=settings.sampling_state,
+                               noise_type=settings.noise_type, seed=engine_seed)
+        noisy = apply_noise_chain(clean, settings, np.random.default_rng(noise_seed))
+    _check_finite(clean, noisy, grn.genes, args)
     B, G, C = clean.shape
     cells, types = cell_names(B, C), np.repeat(np.arange(B), C)
     ext = "h5ad" if args.format == "h5ad" else "csv.gz"
@@ -131,11 +192,7 @@ def run_simulate(args: argparse.Namespace) -> int:
                   "settings": settings.to_dict(), "dt": 0.01, "format": args.format,
                   "grnular_lib_version": __version__, "seeding": "SeedSequence(seed).spawn(3): graph, engine, noise"}
         (tmp / "params.json").write_text(json.dumps(params, indent=2) + "\n")
-        if not out.exists():
-            os.replace(tmp, out)
-        else:
-            for f in sorted(tmp.iterdir()):
-                os.replace(f, out / f.name)
+        _replace_dir(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"wrote {B * C} cells x {G} genes ({len(grn.K)} edges) to {out}", file=sys.stderr)

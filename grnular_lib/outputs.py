@@ -1,0 +1,75 @@
+"""Output paths of the commands: checked before any work starts, written completely or not at all.
+
+An output must not be one of the inputs, must lie in a folder that exists (or can be created) and is writable, and
+is written under a temporary name in its final folder and renamed when complete. Files get the mode the user's umask
+gives, as any other program's output would.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import InputError
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _is_same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterable[str | os.PathLike | None] = (),
+                 directory: bool = False) -> Path:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    Parameters
+    ----------
+    path
+        The output file (or folder, with ``directory=True``).
+    option
+        The option that named it, for messages.
+    inputs
+        Input paths of the command (``None`` entries are skipped): the output may not be any of them (links and
+        hard links resolved).
+    directory
+        The output is a folder (a file of that name is refused); otherwise a file (a folder of that name is refused).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    for given in inputs:
+        if given is not None and _is_same_file(path, Path(given)):
+            raise InputError(f"{option} {path} is the input file {given}; writing there would destroy it. Choose "
+                             "another output path")
+    if directory and path.exists() and not path.is_dir():
+        raise InputError(f"{option} {path} exists and is not a directory; give a directory to write into")
+    if not directory and path.is_dir():
+        raise InputError(f"{option} {path} is a directory; give the path of the file to write, e.g. "
+                         f"{path / 'out.tsv' if option == '-o' else path}")
+    folder = path if directory and path.is_dir() else path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"{option} {path}: {folder} is a file, not a directory, so nothing can be written under it; "
+                         "choose another output path")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".grnular-write-test.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write in {folder} ({exc.strerror or exc}); choose a writable "
+                         "location") from None
+    return path
