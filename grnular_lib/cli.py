@@ -1,7 +1,8 @@
 """The ``grnular`` command: ``simulate``, ``train``, ``infer``, ``evaluate``, ``data``.
 
 Each command is a thin layer over the library. Bad input ends with one line ``grnular: error: …`` on stderr and exit
-status 2, and never leaves a partial output file.
+status 2, and never leaves a partial output file. A command's module (and with it numpy, pandas or torch) is imported
+only when that command runs, so ``grnular --help`` answers at once.
 """
 from __future__ import annotations
 
@@ -11,13 +12,26 @@ import os
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterable
+from importlib import import_module
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import GRNularError, InputError
 from .methods import method_names
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The sub-commands defined outside this module: name -> (module whose ``register(subparsers)`` adds it, the line
+#: ``grnular --help`` shows for it, which must equal the ``help=`` that ``register`` gives; a test checks this).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "simulate": ("grnular_lib.simulate.command",
+                 "simulate scRNA-seq data from a GRN with the SERGIO model (random GRN or SERGIO's files)"),
+    "train": ("grnular_lib.models.command", "meta-train an unrolled model on simulated data and write a checkpoint"),
+    "data": ("grnular_lib.data.command", "list, verify or fetch the public datasets (data_manifests/)"),
+}
 
 
 def _write_atomically(frame: pd.DataFrame, out: Path, **to_csv) -> None:
@@ -48,6 +62,8 @@ def _cmd_infer(args: argparse.Namespace) -> int:
 
 def read_truth(path: str | Path) -> pd.DataFrame:
     """Ground-truth edges ``Gene1, Gene2`` from BEELINE's ``refNetwork.csv`` layout or a header-less pair list."""
+    import pandas as pd
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"truth network {path} does not exist; give a CSV with columns Gene1,Gene2")
@@ -63,6 +79,7 @@ def read_truth(path: str | Path) -> pd.DataFrame:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import numpy as np
+    import pandas as pd
 
     from .metrics import score
     from .network import matrix_from_edges
@@ -88,17 +105,31 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``grnular`` command, with every sub-command registered."""
-    from .data.command import register as register_data
-    from .models.command import register as register_train
-    from .simulate.command import register as register_simulate
+def _register(sub: argparse._SubParsersAction, name: str, load: Iterable[str] | None) -> None:
+    """Add the sub-command ``name`` of :data:`COMMANDS`: in full when ``load`` is ``None`` or names it, otherwise
+    as a placeholder carrying only its help line (its module is not imported)."""
+    module, help_line = COMMANDS[name]
+    if load is None or name in load:
+        import_module(module).register(sub)
+    else:
+        sub.add_parser(name, help=help_line, add_help=False)
 
+
+def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``grnular`` command.
+
+    Parameters
+    ----------
+    load
+        The sub-commands of :data:`COMMANDS` to register in full (importing their modules); ``None``: all of them.
+        The others appear in ``grnular --help`` with their help line only.
+    """
+    load = None if load is None else set(load)
     parser = argparse.ArgumentParser(prog="grnular", description="GRNUlar: simulate single-cell data from a GRN, train the unrolled models, infer and evaluate networks.")
     parser.add_argument("--version", action="version", version=f"grnular {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    register_simulate(sub)
-    register_train(sub)
+    _register(sub, "simulate", load)
+    _register(sub, "train", load)
 
     p = sub.add_parser("infer", help="infer a GRN from expression data; writes TF, target, importance")
     p.add_argument("expression", help="BEELINE-style .csv/.csv.gz/.tsv (genes × cells) or .h5ad (cells × genes)")
@@ -118,13 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="beeline: directed, all ordered gene pairs; undirected: the paper's; tf: TF rows only")
     p.set_defaults(func=_cmd_evaluate)
 
-    register_data(sub)
+    _register(sub, "data", load)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``grnular`` console script."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = next((a for a in argv if not a.startswith("-")), None)  # the top level has only --help and --version
+    parser = build_parser(load=[command] if command in COMMANDS else [])
     args = parser.parse_args(argv)
     with warnings.catch_warnings():
         warnings.simplefilter("default")

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from .dataset import GRNDataset
 from .errors import InputError
-from .expression import match_tfs, read_expression, read_tf_list
 from .methods import METHODS, get_method, method_names
-from .network import edges_from_matrix
+
+if TYPE_CHECKING:  # numpy and pandas load on first call: ``import grnular_lib`` (and ``grnular --help``) stays fast
+    import numpy as np
+    import pandas as pd
 
 
 def available_methods() -> tuple[str, ...]:
@@ -100,6 +98,13 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         Columns ``TF, target, importance``, every candidate pair, sorted by importance, descending (arboreto's
         convention). With TFs, only TFs appear as regulators; TF–TF pairs are listed in both directions.
     """
+    import numpy as np
+    import pandas as pd
+
+    from .dataset import GRNDataset
+    from .expression import match_tfs, read_expression, read_tf_list
+    from .network import edges_from_matrix
+
     name = check_method(method)
     if isinstance(tfs, (str, Path)):
         tfs = read_tf_list(tfs)
