@@ -144,3 +144,28 @@ def test_data_command_list_verify(capsys, tmp_path):
     assert "BAD" in capsys.readouterr().out
     with pytest.raises(InputError, match="unknown data set"):
         _run(["data", "verify", "nope"])
+
+
+@needs_mirror
+def test_verify_hashes_by_default_so_bit_rot_with_the_same_mtime_is_caught(tmp_path, capsys, monkeypatch):
+    from grnular_lib.cli import main
+
+    monkeypatch.setenv("GRNULAR_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "data"
+    (root / "sergio/DS1").mkdir(parents=True)
+    target = root / SMALL
+    shutil.copy(MIRROR / SMALL, target)
+    entry = find_file(SMALL)[1]
+    resolve.verify_file(target, entry)  # hashed and remembered
+    stat = target.stat()
+    data = bytearray(target.read_bytes())
+    data[0] = (data[0] + 1) % 256
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # bit rot: same size, same mtime
+    resolve.verify_file(target, entry, trust_stamp=True)  # the fast mode trusts the remembered checksum
+    with pytest.raises(ChecksumError):
+        resolve.verify_file(target, entry)
+    with pytest.raises(ChecksumError):
+        resolve.resolve_file(SMALL, data_dir=root)  # a loader never reads the damaged file
+    assert main(["data", "verify", "sergio", "--data-dir", str(root)]) == 1
+    assert f"BAD      {target}" in capsys.readouterr().out

@@ -41,7 +41,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 print(f"MISSING  {f.path}")
                 continue
             try:
-                verify_file(path, f, use_stamp=not args.rehash)
+                verify_file(path, f, trust_stamp=args.fast)
                 ok += 1
                 if args.verbose:
                     print(f"OK       {path}")
@@ -75,6 +75,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         q.add_argument("names", nargs="*", help="manifest names (default: all)")
         q.add_argument("--data-dir", help="a data folder searched first (default: $GRNULAR_DATA_DIR)")
         if action == "verify":
-            q.add_argument("--rehash", action="store_true", help="recompute every sha256 (ignore remembered ones)")
+            q.add_argument("--fast", action="store_true",
+                           help="trust a sha256 verified before for the same path, size and modification time "
+                                "(fast, but blind to damage that keeps both); default: hash every file")
             q.add_argument("-v", "--verbose", action="store_true", help="list verified files too")
         q.set_defaults(func=func)

@@ -9,8 +9,9 @@ Resolution order for a file listed in a manifest (relative path ``p``):
    and renamed only after its sha256 matched.
 
 A file found locally whose size or sha256 differs from the manifest raises :class:`ChecksumError` and is left as it
-is. A verified checksum is remembered (keyed by absolute path, size and modification time) so that large files are
-hashed once, not on every load.
+is. Every file is hashed each time it is resolved (the mirror is small: a few seconds in all), so a damaged file is
+never read. A verified checksum is also remembered (keyed by absolute path, size and modification time) for
+``grnular data verify --fast``, which trusts it — fast, but blind to bit rot that keeps size and mtime.
 """
 from __future__ import annotations
 
@@ -84,24 +85,26 @@ def _remember(path: Path, sha: str) -> None:
         pass
 
 
-def verify_file(path: Path, entry: ManifestFile, *, use_stamp: bool = True) -> None:
+def verify_file(path: Path, entry: ManifestFile, *, trust_stamp: bool = False, remember: bool = True) -> None:
     """Check a file's size and sha256 against its manifest entry; raise :class:`ChecksumError` on mismatch.
 
-    The file is never modified. With ``use_stamp``, a checksum verified before for the same path, size and
-    modification time is not recomputed.
+    The file is never modified. The sha256 is computed (and remembered) unless ``trust_stamp`` is set and a checksum
+    was verified before for the same path, size and modification time; ``remember=False`` (a temporary file)
+    stores no checksum.
     """
     size = path.stat().st_size
     fix = (f"the file is damaged or a different version: delete {path} and run `grnular data fetch`, or copy a good "
            f"copy from the public source (see data_manifests/)")
     if size != entry.size:
         raise ChecksumError(f"{path}: size {size} bytes, but the manifest says {entry.size} bytes for {entry.path}; {fix}")
-    if use_stamp and _read_stamps().get(_stamp_key(path)) == entry.sha256:
+    stamps = _read_stamps()
+    if trust_stamp and stamps.get(_stamp_key(path)) == entry.sha256:
         return
     sha = sha256_of(path)
     if sha != entry.sha256:
         raise ChecksumError(f"{path}: sha256 {sha[:16]}… does not match the manifest's {entry.sha256[:16]}… for "
                             f"{entry.path}; {fix}")
-    if use_stamp:
+    if remember and stamps.get(_stamp_key(path)) != sha:
         _remember(path, sha)
 
 
@@ -129,7 +132,7 @@ def download_file(entry: ManifestFile, dest: Path, *, progress: bool = True) -> 
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise DataUnavailableError(f"download of {entry.url} failed ({exc}); check the connection, or put the "
                                        f"file at <data dir>/{entry.path} and set GRNULAR_DATA_DIR") from exc
-        verify_file(tmp, entry, use_stamp=False)
+        verify_file(tmp, entry, remember=False)
 
     return atomic_write(dest, write)
 
