@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import gzip
+import io
 import json
 import os
 import shutil
@@ -16,6 +18,9 @@ from ..errors import InputError
 
 RANDOM_OPTIONS = {"genes": "--genes", "tf_ratio": "--tf-ratio", "sparsity": "--sparsity", "cell_types": "--cell-types"}
 RANDOM_DEFAULTS = {"genes": 100, "tf_ratio": 0.1, "sparsity": 0.1, "cell_types": 5}
+
+#: gzip level of ExpressionData.csv.gz: on DS2 data 6% larger than level 9 (pandas' default), 5x faster to write.
+GZIP_LEVEL = 4
 
 
 def register(subparsers) -> None:
@@ -85,9 +90,30 @@ def _write_expression(x: np.ndarray, genes: list[str], cells: list[str], cell_ty
         obs = pd.DataFrame({"cell_type": pd.Categorical([f"type{b}" for b in cell_types])}, index=cells)
         anndata.AnnData(X=np.asarray(x, dtype=np.float32), obs=obs, var=pd.DataFrame(index=genes)).write_h5ad(path)
     else:
-        counts = np.issubdtype(x.dtype, np.integer)
-        pd.DataFrame(x.T, index=genes, columns=cells).to_csv(
-            path, compression="gzip", float_format=None if counts else "%.6g")
+        _write_csv_gz(x.T, genes, cells, path)
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as one CSV field, quoted only when it must be (as the csv module and pandas do)."""
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _write_csv_gz(table: np.ndarray, rows: list[str], columns: list[str], path: Path) -> None:
+    """Write ``table`` as a gzipped CSV with row names in the first column and an empty corner cell (pandas' layout).
+
+    Integers are written as they are, floats with 6 significant digits (``%.6g``). Each row is formatted with one
+    format string, about 3x faster than ``DataFrame.to_csv``, which formats value by value; ``mtime=0`` in the gzip
+    header makes the same seed give the same bytes.
+    """
+    fmt = "%d" if np.issubdtype(table.dtype, np.integer) else "%.6g"
+    row_format = ",".join([fmt] * table.shape[1]) + "\n"
+    with gzip.GzipFile(path, "wb", compresslevel=GZIP_LEVEL, mtime=0) as raw, \
+            io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
+        fh.write("," + ",".join(_csv_field(str(c)) for c in columns) + "\n")
+        for name, values in zip(rows, table):
+            fh.write(_csv_field(str(name)) + "," + row_format % tuple(values.tolist()))
 
 
 #: Names of the files a run writes (``{ext}`` is ``csv.gz`` or ``h5ad``); ``--overwrite`` replaces folders holding
