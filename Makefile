@@ -26,15 +26,32 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 # ---- The book ---------------------------------------------------------------------------------------------------
-# make book [PROFILE=quick|smoke|paper]  executes every notebook with papermill into book/notebooks/, then builds the
-# HTML offline into book/_build/html with warnings as errors. The profile is part of the executed notebook's path
-# stamp (book/notebooks/.profile), so changing PROFILE re-executes everything.
+# make book [PROFILE=quick|smoke|paper]  converts every chapter source notebooks/NN_name.py (jupytext percent format)
+# to a notebook, executes it with papermill into book/notebooks/NN_name.ipynb, then builds the HTML offline into
+# book/_build/html with warnings as errors. A chapter re-executes when its source, its book module
+# notebooks/bookkit/chNN_name.py, a shared book module or the profile file changes; changing PROFILE re-executes
+# everything (stamp book/notebooks/.profile-<profile>). Each execution appends "chapter<TAB>profile<TAB>seconds" to
+# book/notebooks/timings.tsv, which the runtimes chapter reads; the runtimes chapter executes last.
 # make notebook NB=02_clean PARAMS="-p n_test_graphs 10"  executes one chapter (PROFILE applies too).
-NB_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
-NB_EXECUTED := $(patsubst notebooks/%,book/notebooks/%,$(NB_SOURCES))
+# Adding a chapter: see notebooks/README.md.
+NB_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
+NB_EXECUTED := $(patsubst notebooks/%.py,book/notebooks/%.ipynb,$(NB_SOURCES))
+NB_RUNTIMES := $(filter %_runtimes.ipynb,$(NB_EXECUTED))
+BOOKKIT_SHARED := $(filter-out notebooks/bookkit/ch%,$(wildcard notebooks/bookkit/*.py))
+JUPYTEXT := $(VENV)/bin/jupytext
 PAPERMILL := $(VENV)/bin/papermill -k python3 --cwd notebooks --no-progress-bar
 PROFILE_STAMP := book/notebooks/.profile-$(PROFILE)
+TIMINGS := book/notebooks/timings.tsv
 BOOK_PAGES := _config.yml book/_toc.yml book/intro.md book/differences.md book/references.md book/references.bib
+
+# run_chapter(source .py, output .ipynb, extra papermill options): convert (into book/notebooks/.src/), execute,
+# append the seconds to $(TIMINGS).
+define run_chapter
+	@mkdir -p book/notebooks/.src
+	t0=$$(date +%s) && $(JUPYTEXT) --quiet --to ipynb --output book/notebooks/.src/$(notdir $(2)) $(1) \
+	&& $(PAPERMILL) -p profile $(PROFILE) $(3) book/notebooks/.src/$(notdir $(2)) $(2) \
+	&& printf '%s\t%s\t%s\n' $(notdir $(basename $(1))) $(PROFILE) $$(( $$(date +%s) - t0 )) >> $(TIMINGS)
+endef
 
 book: book/_build/html/index.html
 
@@ -50,17 +67,21 @@ $(PROFILE_STAMP):
 	rm -f book/notebooks/.profile-*
 	touch $@
 
-book/notebooks/%.ipynb: notebooks/%.ipynb notebooks/params/$(PROFILE).yaml $(PROFILE_STAMP) $(STAMP)
-	$(PAPERMILL) -p profile $(PROFILE) $< $@
+.SECONDEXPANSION:
+book/notebooks/%.ipynb: notebooks/%.py $$(wildcard notebooks/bookkit/ch$$*.py) $(BOOKKIT_SHARED) \
+		notebooks/params/$(PROFILE).yaml $(PROFILE_STAMP) $(STAMP)
+	$(call run_chapter,$<,$@,)
+
+# The runtimes chapter reports the measured time of the others, so it runs after them.
+$(NB_RUNTIMES): | $(filter-out $(NB_RUNTIMES),$(NB_EXECUTED))
 
 book/data_provenance.md: book/make_provenance.py $(wildcard data_manifests/*.yaml) $(STAMP)
 	$(PY) book/make_provenance.py $@
 
 notebook: $(STAMP)
 	@test -n "$(NB)" || { echo 'say which notebook: make notebook NB=02_clean [PARAMS="-p name value"]'; exit 2; }
-	@test -f notebooks/$(NB).ipynb || { echo "no notebook notebooks/$(NB).ipynb; choose one of: $(notdir $(basename $(NB_SOURCES)))"; exit 2; }
-	mkdir -p book/notebooks
-	$(PAPERMILL) -p profile $(PROFILE) $(PARAMS) notebooks/$(NB).ipynb book/notebooks/$(NB).ipynb
+	@test -f notebooks/$(NB).py || { echo "no chapter notebooks/$(NB).py; choose one of: $(notdir $(basename $(NB_SOURCES)))"; exit 2; }
+	$(call run_chapter,notebooks/$(NB).py,book/notebooks/$(NB).ipynb,$(PARAMS))
 
 clean:
 	rm -rf book/_build book/notebooks book/data_provenance.md

@@ -8,7 +8,7 @@ Settings (D = 100 genes, 5 cell types × 200 cells, undirected scoring as in the
 - ``dropout25``: the same graphs' kind with technical noise and dropout percentile 25 (shape 20).
 
 Test graphs come from corpus seeds that training never uses (training and validation use
-``grnular_lib.models.command.corpus_seeds``: 1000 + 2·seed and 1000 + 2·seed + 1). Each model uses the shipped
+``grnular_lib.training.corpus_seeds``: 1000 + 2·seed and 1000 + 2·seed + 1). Each model uses the shipped
 checkpoint of its setting (``<method>-<setting>``), falling back to ``<method>-clean`` when there is none (said in
 the output). Every method is printed with its mean ± std AUPRC and AUROC, the chance level, and the margin over the
 best of the simple floors (Pearson-TF, Precision-TF, Ridge-TF) and GRNBoost2.
@@ -29,7 +29,7 @@ from grnular_lib.baselines import baseline_scores
 from grnular_lib.checkpoints import PRETRAINED_DIR
 from grnular_lib.metrics import score
 from grnular_lib.models import load_model, make_problem, model_scores, regression
-from grnular_lib.models.command import simulate_split
+from grnular_lib.training import simulate_split
 
 SETTINGS = {
     "authors": dict(dropout_percentile=None, activating_only=True),

@@ -1,4 +1,4 @@
-"""The book's figures, drawn with seaborn on the tidy tables of :mod:`grnular_lib.experiments`.
+"""Figures of method comparisons, drawn with seaborn on the tidy tables of :mod:`grnular_lib.sweep`.
 
 Every function returns the matplotlib :class:`~matplotlib.figure.Figure` it drew; in a notebook, assign it
 (``fig = plots.score_lines(...)``) and the inline backend shows it once.
@@ -26,7 +26,7 @@ def _need(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise InputError(f"{what}: the results table lacks column(s) {missing}; pass the table that "
-                         "grnular_lib.experiments.sweep / score_runs returned")
+                         "grnular_lib.sweep.sweep / score_runs returned")
     if df.empty:
         raise InputError(f"{what}: the results table is empty; nothing was run")
 

@@ -1,4 +1,5 @@
-"""grnular_lib.experiments, plots and case_study: parameter checks, claims, commands, figures (fast, synthetic)."""
+"""The book's code (notebooks/bookkit) and the library parts it stands on (claims, sweep summaries, plots,
+case_study): parameter checks, claims, commands, figures (fast, synthetic)."""
 from __future__ import annotations
 
 import io
@@ -13,15 +14,16 @@ import pandas as pd
 import pytest
 import yaml
 
+import notebook_runs  # noqa: F401  (puts notebooks/ on sys.path for bookkit)
+from bookkit import ch02_clean, ch07_runtimes, report, settings
 from grnular_lib import case_study as cs
-from grnular_lib import experiments as ex
-from grnular_lib import plots
+from grnular_lib import plots, sweep
 from grnular_lib.errors import InputError
 
 
 def test_profile_values_are_used_and_overridden():
-    p = ex.notebook_params("02_clean", "smoke", n_test_graphs=None, cells=[30, 40])
-    smoke = ex.load_profile("02_clean", "smoke")
+    p = settings.notebook_params("02_clean", "smoke", n_test_graphs=None, cells=[30, 40])
+    smoke = settings.load_profile("02_clean", "smoke")
     assert p["n_test_graphs"] == smoke["n_test_graphs"] and p["cells"] == [30, 40] and p["profile"] == "smoke"
 
 
@@ -37,12 +39,12 @@ def test_bad_parameters_name_the_problem(kwargs, message):
     notebook = kwargs.pop("notebook", "02_clean")
     profile = kwargs.pop("profile", "smoke")
     with pytest.raises(InputError) as err:
-        ex.notebook_params(notebook, profile, **kwargs)
+        settings.notebook_params(notebook, profile, **kwargs)
     assert message in str(err.value)
 
 
 def test_rerun_command_round_trips_through_a_shell():
-    cmd = ex.rerun_command("06_mesc_case_study", {"profile": "quick"},
+    cmd = settings.rerun_command("06_mesc_case_study", {"profile": "quick"},
                            change={"score_threshold": 0.3, "go_terms": ["GO:0007492", "GO:0048863"]})
     direct = shlex.split(cmd.splitlines()[-1])
     assert direct[direct.index("profile") - 1] == "-p" and direct[direct.index("profile") + 1] == "quick"
@@ -67,7 +69,7 @@ def _results():
 
 
 def test_claims_are_checked_against_the_results():
-    table = ex.paper_vs_run(_results(), ex.simulated_claims("02_clean"))
+    table = ch02_clean.paper_vs_run(_results())
     verdicts = table["holds here"].to_dict()
     assert verdicts["Without TFs, GLAD has the best AUPRC (Fig. 4)"] == "yes"
     assert verdicts["With TFs, GRNUlar has the best AUPRC among the paper's methods (Fig. 4)"] == "yes"
@@ -75,26 +77,26 @@ def test_claims_are_checked_against_the_results():
     assert verdicts["GRNUlar's AUPRC rises with the number of cells M"] == "yes"
     auth = "GRNUlar AUPRC at M = 1000, C = 5 (authors' published notebook, 50 graphs)"
     assert verdicts[auth] == "yes" and table.loc[auth, "this run"].startswith("0.810")
-    sentence = ex.verdict_sentence(table, {"profile": "quick"})
+    sentence = report.verdict_sentence(table, {"profile": "quick"})
     assert "4 of 5" in sentence and "Ridge-TF" in sentence
 
 
 def test_summaries():
-    s = ex.summarise(_results(), ["tfs", "method", "cells"])
+    s = sweep.summarise(_results(), ["tfs", "method", "cells"])
     row = s[(s.method == "GRNUlar") & (s.cells == 100)].iloc[0]
     assert row["auprc_mean"] == pytest.approx(0.71) and row["n"] == 3 and row["chance"] == pytest.approx(0.05)
-    wide = ex.mean_pm_std(s, index=["tfs", "method"], columns="cells")
+    wide = report.mean_pm_std(s, index=["tfs", "method"], columns="cells")
     assert wide.loc[("with TFs", "GRNUlar"), 100] == "0.710 ± 0.010"
 
 
 def test_runtime_tables_put_paper_next_to_run():
     hidden = pd.DataFrame({"Hd": [200, 500], "seconds": [1.0, 2.0]})
     methods = pd.DataFrame({"method": ["GRNUlar", "GRNBoost2", "Ridge-TF"], "seconds": [2.0, 50.0, 0.1]})
-    t1, t2 = ex.runtime_comparison(hidden, methods)
+    t1, t2 = ch07_runtimes.comparison(hidden, methods)
     assert t1.set_index("Hd").loc[1000, "paper seconds (P100 GPU)"] == 2.10
     assert np.isnan(t1.set_index("Hd").loc[1000, "this run seconds"])
     assert t2.set_index("method").loc["GRNBoost2", "paper seconds"] == 612.0
-    v = ex.runtime_paper_vs_run(hidden, methods)["holds here"].tolist()
+    v = ch07_runtimes.paper_vs_run(hidden, methods)["holds here"].tolist()
     assert v == ["yes", "yes"]
 
 

@@ -1,24 +1,16 @@
-"""The papermill notebooks: templates, profiles, parameter help, smoke execution and bad parameters."""
+"""The chapters: text sources (jupytext percent format), profiles, parameter help, smoke execution and bad parameters."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-from notebook_runs import NOTEBOOK_DIR, NOTEBOOKS, ROOT, execute, smoke_runs
+from notebook_runs import NOTEBOOK_DIR, NOTEBOOKS, ROOT, execute, read_chapter, smoke_runs
 
-from grnular_lib import experiments as ex
-
-PAPERMILL = Path(sys.executable).with_name("papermill")
-
-
-def _template(stem: str) -> nbformat.NotebookNode:
-    return nbformat.read(NOTEBOOK_DIR / f"{stem}.ipynb", as_version=4)
+from bookkit import settings
 
 
 def _parameter_names(nb: nbformat.NotebookNode) -> list[str]:
@@ -30,41 +22,50 @@ def _profile(name: str) -> dict:
     return yaml.safe_load((NOTEBOOK_DIR / "params" / f"{name}.yaml").read_text())
 
 
-def test_the_seven_chapters_are_there():
-    assert NOTEBOOKS == list(ex.NOTEBOOKS)
+def test_the_chapters_are_text_sources():
+    assert NOTEBOOKS == settings.chapters() and len(NOTEBOOKS) >= 7
+    assert not list(NOTEBOOK_DIR.glob("*.ipynb")), "chapter sources are notebooks/NN_name.py; no .ipynb is kept"
+    assert not (NOTEBOOK_DIR / "generate.py").exists()
 
 
 @pytest.mark.parametrize("stem", NOTEBOOKS)
-def test_template_shape(stem):
-    nb = _template(stem)
+def test_source_shape(stem):
+    text = (NOTEBOOK_DIR / f"{stem}.py").read_text()
+    assert "# %%" in text and "format_name: percent" in text, "the source must be in jupytext's percent format"
+    nb = read_chapter(stem)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     first = nb.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# "), "first cell must be a '# Title'"
     assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "templates ship without outputs"
+    assert "parameters" in nb.cells[1].metadata.get("tags", []), "the parameters cell follows the title"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert f'settings.notebook_params("{stem}", profile' in code[1].source, "validation must be the first code cell"
+    assert f"from bookkit import ch{stem} as chapter" in code[1].source, f"the chapter's book module is ch{stem}.py"
+    assert (NOTEBOOK_DIR / "bookkit" / f"ch{stem}.py").is_file()
     sources = "\n".join(c.source for c in nb.cells)
-    assert f'ex.notebook_params("{stem}", profile' in nb.cells[2].source, "validation must be the first code cell"
     assert "Paper vs this run" in sources and "Rerun this" in sources and "matplotlib.use" not in sources
 
 
-@pytest.mark.parametrize("profile", ex.PROFILES)
+@pytest.mark.parametrize("profile", settings.PROFILES)
 def test_profiles_cover_every_parameter(profile):
     doc = _profile(profile)
     assert sorted(doc) == sorted(NOTEBOOKS)
     for stem in NOTEBOOKS:
-        assert sorted(doc[stem]) == sorted(n for n in _parameter_names(_template(stem)) if n != "profile"), stem
+        assert sorted(doc[stem]) == sorted(n for n in _parameter_names(read_chapter(stem)) if n != "profile"), stem
         assert sorted(doc[stem]) == sorted(_profile("quick")[stem]), f"{profile}/{stem} keys differ from quick"
 
 
 @pytest.mark.parametrize("stem", NOTEBOOKS)
-def test_help_notebook_lists_type_and_meaning(stem):
-    out = subprocess.run([str(PAPERMILL), "--help-notebook", str(NOTEBOOK_DIR / f"{stem}.ipynb")],
-                         capture_output=True, text=True, check=True).stdout
-    entries = re.findall(r"^  (\w+): (.+?) \(default .*\)\n\s+(\S.*)$", out, flags=re.M)
-    assert sorted(e[0] for e in entries) == sorted(_parameter_names(_template(stem))), out
-    for name, typ, meaning in entries:
-        assert typ not in ("", "None"), f"{name} has no type"
-        assert len(meaning) > 10, f"{name} has no meaning"
+def test_every_parameter_has_a_type_and_a_meaning(stem):
+    from papermill.translators import PythonTranslator
+
+    cell = next(c for c in read_chapter(stem).cells if "parameters" in c.metadata.get("tags", []))
+    found = PythonTranslator.inspect(cell)  # what `papermill --help-notebook` shows
+    assert sorted(p.name for p in found) == sorted(_parameter_names(read_chapter(stem)))
+    for p in found:
+        assert p.inferred_type_name not in ("", "None"), f"{p.name} has no type"
+        assert len(p.help) > 10, f"{p.name} has no meaning"
+        assert "=" not in p.help, f"papermill cuts a parameter's help at '=': {p.name}"
 
 
 @pytest.mark.parametrize("stem", NOTEBOOKS)
@@ -108,18 +109,8 @@ def test_bad_parameter_stops_in_the_first_cell(tmp_path, stem, parameters, messa
     assert "InputError" in error and message in error, error
 
 
-def test_generated_templates_are_up_to_date(tmp_path):
-    """notebooks/generate.py is the source of the templates: regenerating must not change them."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("nbgen", NOTEBOOK_DIR / "generate.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    for stem, s in gen.NOTEBOOKS.items():
-        assert gen.build(stem, s) == _template(stem), f"run `python notebooks/generate.py`: {stem} is stale"
-
-
 def test_makefile_targets_exist():
     text = (ROOT / "Makefile").read_text()
-    for target in ("book:", "notebook:", ".DELETE_ON_ERROR:", "-p profile $(PROFILE)", "-W"):
+    for target in ("book:", "notebook:", ".DELETE_ON_ERROR:", "-p profile $(PROFILE)", "-W", "jupytext",
+                   "notebooks/%.py", "bookkit/ch$$*.py"):
         assert target in text

@@ -65,7 +65,7 @@ def test_train_command_writes_a_loadable_checkpoint_and_model_card(tmp_path):
 def test_train_command_records_the_simulation_parameters_and_checks_them(tmp_path, capsys):
     from grnular_lib.checkpoints import load_checkpoint
     from grnular_lib.cli import main
-    from grnular_lib.models.command import simulation_setup
+    from grnular_lib.training import simulation_setup
 
     out = tmp_path / "ds.pt"
     base = ["train", "--method", "glad-tf", "--genes", "20", "--cells-per-type", "20", "--cell-types", "2",

@@ -1,5 +1,7 @@
 """``grnular train``: simulate a training corpus, meta-train an unrolled model, write a checkpoint.
 
+The command line only; the recipe itself is :func:`grnular_lib.training.train_model`.
+
 Example (the shipped ``grnular-clean.pt``)::
 
     grnular train --method grnular --train-graphs 20 --valid-graphs 10 --epochs 8 --seed 0 -o grnular-clean.pt
@@ -9,55 +11,9 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError
-
-#: seed offsets of the training and validation corpora: the graphs of a run with seed s are simulated from
-#: ``CORPUS_SEED_BASE + 2·s`` and ``CORPUS_SEED_BASE + 2·s + 1``; benchmarks draw test graphs from other seeds.
-CORPUS_SEED_BASE = 1000
-
-
-def corpus_seeds(seed: int) -> tuple[int, int]:
-    """Seeds of the training and validation corpora of a run with ``seed``."""
-    return CORPUS_SEED_BASE + 2 * seed, CORPUS_SEED_BASE + 2 * seed + 1
-
-
-def simulation_setup(*, genes: int, cells_per_type: int, cell_types: int, dropout_percentile: float | None,
-                     activating_only: bool, noise_q: float = 0.1, decay: float = 1.0,
-                     sampling_state: int = 15) -> tuple[dict[str, Any], Any, bool]:
-    """Graph parameters, simulation settings and whether technical noise is applied, for a named setting.
-
-    ``activating_only`` reproduces the authors' code setting (K ~ U[0, 5], no repression); otherwise the paper's stated
-    setting (K ~ U[1, 5] with random signs, TFs anywhere). ``noise_q``, ``decay`` and ``sampling_state`` are SERGIO's
-    noise amplitude q, decay rate λ and sampling state S: the defaults are the paper's §3.2 setting; q=1, λ=0.8, S=15
-    with 9 cell types is the DS1-like setting of §3.3.
-    """
-    from dataclasses import replace
-
-    from ..simulate import SimulationSettings
-
-    graph = dict(n_genes=genes, n_cell_types=cell_types)
-    if activating_only:
-        graph.update(k_range=(0.0, 5.0), p_repression=0.0)
-    if dropout_percentile is None:
-        settings = SimulationSettings.paper_clean(cells_per_type)
-    else:
-        settings = SimulationSettings.paper_dropout(dropout_percentile, cells_per_type)
-    settings = replace(settings, noise_q=float(noise_q), decay=float(decay), sampling_state=int(sampling_state))
-    return graph, settings, dropout_percentile is not None
-
-
-def simulate_split(n_graphs: int, seed: int, *, client: Any = None, progress: bool = True, **setting: Any) -> list:
-    """``n_graphs`` simulated datasets of a setting (see :func:`simulation_setup`)."""
-    from ..simulate import make_corpus
-
-    graph, settings, noisy = simulation_setup(**setting)
-    return make_corpus(n_graphs, graph_params=graph, settings=settings, seed=seed, client=client,
-                       progress=progress, noisy=noisy)
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``train`` to the ``grnular`` command."""
@@ -109,11 +65,8 @@ def command_line(args: argparse.Namespace) -> str:
 
 def run_train(args: argparse.Namespace) -> int:
     """Carry out ``grnular train``; returns the exit status."""
-    import torch
-
     from ..checkpoints import model_card, save_checkpoint
-    from ..train import meta_train, problems_from_datasets
-    from . import build_model
+    from ..training import train_model
 
     out = Path(args.output)
     if out.is_dir():
@@ -133,25 +86,15 @@ def run_train(args: argparse.Namespace) -> int:
         if args.method.startswith("glad"):
             raise InputError("--inner-steps applies to the GRNUlar models only; drop it for GLAD")
         overrides["inner_steps"] = args.inner_steps
-    torch.manual_seed(args.seed)
     setting = dict(genes=args.genes, cells_per_type=args.cells_per_type, cell_types=args.cell_types,
                    dropout_percentile=args.dropout_percentile, activating_only=args.activating_only,
                    noise_q=args.noise_params, decay=args.decay, sampling_state=args.sampling_state)
-    seed_train, seed_valid = corpus_seeds(args.seed)
-    t0 = time.time()
-    train_ds = simulate_split(args.train_graphs, seed_train, **setting)
-    valid_ds = simulate_split(args.valid_graphs, seed_valid, **setting)
-    use_tfs = args.method != "glad"
-    train = problems_from_datasets(train_ds, device=args.device, use_tfs=use_tfs)
-    valid = problems_from_datasets(valid_ds, device=args.device, use_tfs=use_tfs)
-    model = build_model(args.method, **overrides).to(train[0].x.device)
-    result = meta_train(model, train, valid, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                        beta=args.beta, seed=args.seed)
+    run = train_model(args.method, setting=setting, train_graphs=args.train_graphs, valid_graphs=args.valid_graphs,
+                      epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta=args.beta, seed=args.seed,
+                      overrides=overrides, device=args.device)
+    result, model = run.result, run.result.model
     command = command_line(args)
-    training = {"setting": setting, "train_graphs": args.train_graphs, "valid_graphs": args.valid_graphs,
-                "corpus_seeds": [seed_train, seed_valid], "epochs": args.epochs, "batch_size": args.batch_size,
-                "lr": args.lr, "beta": args.beta, "seed": args.seed, "seconds": round(time.time() - t0, 1),
-                "command": command}
+    training = {**run.record, "command": command}
     validation = {"best_epoch": result.best_epoch, "best": result.best, "history": result.history}
     save_checkpoint(out, method=args.method, state=result.model.state_dict(), config=model.config,
                     validation=validation, training=training)

@@ -1,0 +1,107 @@
+"""Check a paper's statements on a run's results: each statement is a :class:`Claim` with a check that returns what
+the run found and a verdict (``yes``, ``partly``, ``no`` or ``not run``); :func:`paper_vs_run` puts them in a table.
+
+The checks work on tidy result tables (one row per method × dataset, as :mod:`grnular_lib.sweep` returns them) and
+compare display labels of methods (e.g. ``GRNUlar``), so the same claims apply to any run of the same methods.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A result the paper states, and how to check it on this run's results.
+
+    ``check(results)`` returns ``(what this run found, verdict)`` with verdict ``"yes"``, ``"partly"``, ``"no"`` or
+    ``"not run"``.
+    """
+
+    claim: str
+    paper: str
+    check: Callable[[pd.DataFrame], tuple[str, str]]
+
+
+def best_method_claim(claim: str, paper: str, *, method: str, among: Sequence[str] | None = None,
+                      metric: str = "auprc", tfs: str | None = None, per: Sequence[str] = ()) -> Claim:
+    """A claim "``method`` has the highest mean ``metric``" checked in every group of ``per`` (e.g. per cell count).
+
+    ``among`` restricts the competitors (display labels); ``tfs`` restricts to "with TFs" or "without TFs" runs.
+    """
+    def check(results: pd.DataFrame) -> tuple[str, str]:
+        r = results if tfs is None else results[results["tfs"] == tfs]
+        if among is not None:
+            r = r[r["method"].isin(list(among) + [method])]
+        if method not in set(r["method"]):
+            return f"{method} was not run", "not run"
+        if r["method"].nunique() < 2:
+            return f"no method to compare {method} with was run", "not run"
+        groups = list(r.groupby(list(per), sort=False)) if per else [((), r)]
+        wins, lines = 0, []
+        for key, g in groups:
+            means = g.groupby("method")[metric].mean().sort_values(ascending=False)
+            wins += means.index[0] == method
+            if means.index[0] != method:
+                lines.append(f"{_key_text(per, key)}best {means.index[0]} {means.iloc[0]:.3f} vs "
+                             f"{method} {means[method]:.3f}")
+        found = f"{method} best in {wins} of {len(groups)}" + (f" ({'; '.join(lines[:3])})" if lines else "")
+        return found, "yes" if wins == len(groups) else ("no" if wins == 0 else "partly")
+
+    return Claim(claim, paper, check)
+
+
+def _key_text(per: Sequence[str], key: Any) -> str:
+    if not per:
+        return ""
+    key = key if isinstance(key, tuple) else (key,)
+    return ", ".join(f"{p}={k}" for p, k in zip(per, key)) + ": "
+
+
+def trend_claim(claim: str, paper: str, *, method: str, x: str, direction: str, metric: str = "auprc",
+                tfs: str | None = None) -> Claim:
+    """A claim that ``method``'s mean ``metric`` rises (``direction="up"``) or falls (``"down"``) with ``x``."""
+    def check(results: pd.DataFrame) -> tuple[str, str]:
+        r = results[results["method"] == method]
+        if tfs is not None:
+            r = r[r["tfs"] == tfs]
+        if r.empty:
+            return f"{method} was not run", "not run"
+        means = r.groupby(x)[metric].mean().sort_index()
+        if len(means) < 2:
+            return f"only one value of {x} was run", "not run"
+        steps = np.sign(np.diff(means.to_numpy())) * (1 if direction == "up" else -1)
+        found = f"{method}: " + " → ".join(f"{v:.3f}" for v in means) + f" over {x} = {list(means.index)}"
+        return found, "yes" if (steps > 0).all() else ("no" if (steps < 0).all() else "partly")
+
+    return Claim(claim, paper, check)
+
+
+def value_claim(claim: str, paper: str, *, method: str, metric: str = "auprc", where: dict[str, Any] | None = None,
+                reference: float, tolerance: float) -> Claim:
+    """A claim of a number: ``method``'s mean ``metric`` (on rows matching ``where``) within ``tolerance`` of it."""
+    def check(results: pd.DataFrame) -> tuple[str, str]:
+        r = results[results["method"] == method]
+        for k, v in (where or {}).items():
+            r = r[r[k] == v]
+        if r.empty:
+            return f"{method} was not run in this setting", "not run"
+        m, s = r[metric].mean(), r[metric].std()
+        found = f"{m:.3f} ± {s:.3f} (n={len(r)})" if len(r) > 1 else f"{m:.3f} (n=1)"
+        close = abs(m - reference) <= tolerance
+        return found, "yes" if close else ("partly" if abs(m - reference) <= 2 * tolerance else "no")
+
+    return Claim(claim, paper, check)
+
+
+def paper_vs_run(results: pd.DataFrame, claims: Sequence[Claim]) -> pd.DataFrame:
+    """The "paper vs this run" table: one row per claim with what the paper reports and what this run found."""
+    rows = []
+    for c in claims:
+        found, verdict = c.check(results)
+        rows.append({"claim": c.claim, "paper": c.paper, "this run": found, "holds here": verdict})
+    return pd.DataFrame(rows).set_index("claim")

@@ -1,0 +1,94 @@
+"""Chapter 6, the mESC case study (Figs. 9–11): the data, the network, the GO gene sets, and the paper's statements.
+
+The statistics themselves are in :mod:`grnular_lib.case_study`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from grnular_lib.dataset import GRNDataset
+from grnular_lib.errors import InputError
+
+from .settings import model_checkpoints
+
+
+def data() -> tuple[GRNDataset, pd.Series]:
+    """The data: the mESC TFs+500 matrix plus CFC1 and its pseudotime
+    (:func:`grnular_lib.data.load_mesc_case_study`)."""
+    from grnular_lib.data import load_mesc_case_study
+
+    return load_mesc_case_study()
+
+
+def scores(data: GRNDataset, params: dict[str, Any]) -> np.ndarray:
+    """The genes × genes network of ``params["method"]`` on the case-study data, with the TF list."""
+    from grnular_lib.infer import score_matrix
+
+    ck = model_checkpoints(params)
+    return score_matrix(data.expression, data.tf_index, params["method"], checkpoint=ck.get(params["method"]),
+                        seed=params["seed"])
+
+
+def go_genes(data: GRNDataset, params: dict[str, Any]) -> tuple[dict[str, list[str]], list[str]]:
+    """The chosen GO terms' gene sets and the union of their genes that are in the data (in gene order)."""
+    from grnular_lib.data import read_go_sets
+
+    sets = read_go_sets(params["go_terms"])
+    wanted = set().union(*map(set, sets.values()))
+    return sets, [g for g in data.genes if g in wanted]
+
+
+def go_term_table(sets: dict[str, list[str]], data: GRNDataset) -> pd.DataFrame:
+    """Per GO term: its size, how many of its genes are in the data, and how many of those are TFs."""
+    genes, tfs = set(data.genes), set(data.tfs)
+    return pd.DataFrame([{"GO term": term, "genes": len(g), "in the network": len(set(g) & genes),
+                          "TFs among them": len(set(g) & tfs)} for term, g in sets.items()]).set_index("GO term")
+
+
+def gene_along_pseudotime(data: GRNDataset, pseudotime: pd.Series, gene: str) -> pd.DataFrame:
+    """One gene's expression per cell with its pseudotime (cells with missing pseudotime left out)."""
+    if gene not in data.genes:
+        raise InputError(f"gene {gene!r} is not in the data; choose one of its genes (e.g. CFC1)")
+    frame = pd.DataFrame({"pseudotime": pseudotime.to_numpy(),
+                          "expression": data.expression[:, data.genes.index(gene)]}, index=pseudotime.index)
+    return frame.dropna(subset=["pseudotime"])
+
+
+#: TFs of the paper's Fig. 11 subnetwork (known in stem-cell differentiation, embryo development or NOTCH signalling).
+PAPER_SUBNETWORK_TFS = ("SOX7", "SOX17", "MTF2", "GATA6", "CITED2", "NOTCH1", "RBPJ")
+
+
+def paper_vs_run(*, p_value: float, regulators: pd.DataFrame, fits: pd.DataFrame,
+                            subnetwork: pd.DataFrame, target: str, n_go_genes: int) -> pd.DataFrame:
+    """"Paper vs this run" of chapter 6 (Figs. 9–11), from the case study's executed results."""
+    rank = dict(zip(regulators["TF"], regulators["rank"]))
+    genes_in_net = set(subnetwork["TF"]) | set(subnetwork["target"])
+    found_tfs = [t for t in PAPER_SUBNETWORK_TFS if t in genes_in_net]
+    trend = {}
+    for gene, f in fits.groupby("gene"):
+        f = f.sort_values("pseudotime")
+        k = max(1, len(f) // 10)
+        trend[gene] = float(f["fit"].iloc[-k:].mean() - f["fit"].iloc[:k].mean())
+
+    def verdict(ok: bool | None) -> str:
+        return "not run" if ok is None else ("yes" if ok else "no")
+
+    sox = [g for g in ("SOX2", "SOX7", "SOX17") if g in rank]
+    above = (all(rank[g] < rank["SOX2"] for g in ("SOX7", "SOX17")) if len(sox) == 3 else None)
+    rows = [
+        ("Scores among GO genes exceed scores among all genes (Fig. 9)", "p = 1.3e-14 (32 of 286 genes)",
+         f"p = {p_value:.2g} ({n_go_genes} GO genes in the network)", verdict(p_value < 0.05)),
+        (f"SOX7 and SOX17 rank above SOX2 as regulators of {target}", "SOX7, SOX17 predicted; SOX2 not",
+         ", ".join(f"{g} rank {rank[g]}" for g in sox) or "SOX genes absent", verdict(above)),
+        ("SOX2 falls and SOX7, SOX17 rise along pseudotime (Fig. 10)", "yes",
+         ", ".join(f"{g} {'+' if d > 0 else ''}{d:.2f}" for g, d in trend.items()) + " (late − early LOWESS fit)",
+         verdict(trend.get("SOX2", 0) < 0 and trend.get("SOX7", 0) > 0 and trend.get("SOX17", 0) > 0
+                 if {"SOX2", "SOX7", "SOX17"} <= set(trend) else None)),
+        ("The thresholded subnetwork holds the paper's TFs (Fig. 11)", ", ".join(PAPER_SUBNETWORK_TFS),
+         f"{len(found_tfs)} of {len(PAPER_SUBNETWORK_TFS)}: {', '.join(found_tfs) or 'none'}",
+         "yes" if len(found_tfs) == len(PAPER_SUBNETWORK_TFS) else ("no" if not found_tfs else "partly")),
+    ]
+    return pd.DataFrame(rows, columns=["claim", "paper", "this run", "holds here"]).set_index("claim")

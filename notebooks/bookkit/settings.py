@@ -1,0 +1,236 @@
+"""The book's settings: profiles (``notebooks/params/<profile>.yaml``), the check of every chapter parameter, and the
+"rerun this" commands.
+
+Each chapter calls :func:`notebook_params` in its first cell after the parameters: a bad parameter stops the chapter
+there with one message naming the problem and the valid choices.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from grnular_lib.errors import InputError
+from grnular_lib.methods import method_names
+
+#: The folder of the chapter sources (``NN_name.py``) and of ``params/``.
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1]
+#: Settings profiles: ``smoke`` (seconds, for the tests), ``quick`` (the default book), ``paper`` (the paper's).
+PROFILES = ("smoke", "quick", "paper")
+#: Environment variable naming a Dask scheduler for the heavy loops (``paper`` profile).
+DASK_ENV = "DASK_SCHEDULER"
+#: Names of the SERGIO DS datasets.
+DS_NAMES = ("DS1", "DS2", "DS3")
+
+
+def chapters() -> list[str]:
+    """The chapters of the book, in order: the stems of ``notebooks/NN_name.py``."""
+    return sorted(p.stem for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.py"))
+
+
+def load_profile(notebook: str, profile: str) -> dict[str, Any]:
+    """The settings of ``notebook`` in ``profile`` (a section of ``notebooks/params/<profile>.yaml``).
+
+    Raises
+    ------
+    InputError
+        Unknown profile or notebook, or a profile file without a section for the notebook.
+    """
+    if profile not in PROFILES:
+        raise InputError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)} "
+                         "(smoke: seconds, quick: the default book, paper: the paper's full settings)")
+    if notebook not in chapters():
+        raise InputError(f"unknown notebook {notebook!r}; the chapters are {', '.join(chapters())}")
+    path = NOTEBOOK_DIR / "params" / f"{profile}.yaml"
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh) or {}
+    if notebook not in doc or not isinstance(doc[notebook], dict):
+        raise InputError(f"notebooks/params/{profile}.yaml has no section {notebook!r}; add one with every "
+                         "parameter of the notebook")
+    return dict(doc[notebook])
+
+
+def _type_ok(value: Any, template: Any) -> bool:
+    if isinstance(template, bool):
+        return isinstance(value, bool)
+    if isinstance(template, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(template, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(template, list):
+        return isinstance(value, (list, tuple))
+    if isinstance(template, str):
+        return isinstance(value, str)
+    return True  # a profile value of null accepts anything
+
+
+def notebook_params(notebook: str, profile: str, **given: Any) -> dict[str, Any]:
+    """Settings of one run of a notebook: the profile's values, replaced by every parameter given (not ``None``).
+
+    Every value is checked: its type against the profile's, and the names of methods, datasets, networks, GO terms and
+    checkpoints against what the library knows, so that a bad parameter stops the notebook in its first cell with a
+    message naming the problem and the valid choices.
+
+    Parameters
+    ----------
+    notebook
+        One of :func:`chapters`.
+    profile
+        One of :data:`PROFILES`.
+    **given
+        The notebook's parameters; ``None`` means "take the profile's value".
+
+    Returns
+    -------
+    dict
+        Every setting, plus ``notebook`` and ``profile``.
+    """
+    settings = load_profile(notebook, profile)
+    unknown = sorted(set(given) - set(settings))
+    if unknown:
+        raise InputError(f"unknown parameter(s) {unknown} for notebook {notebook}; its parameters are "
+                         f"{', '.join(sorted(settings))}")
+    for name, value in given.items():
+        if value is None:
+            continue
+        if not _type_ok(value, settings[name]):
+            raise InputError(f"parameter {name}={value!r} of notebook {notebook} must be of type "
+                             f"{type(settings[name]).__name__} (the {profile} profile has {settings[name]!r})")
+        settings[name] = list(value) if isinstance(value, tuple) else value
+    for name, value in settings.items():
+        check = _CHECKS.get(name)
+        if check is not None:
+            check(name, value)
+    params = {"notebook": notebook, "profile": profile, **settings}
+    if "model_setting" in params:
+        model_checkpoints(params)  # raises CheckpointError naming the shipped checkpoints
+    return params
+
+
+def model_checkpoints(params: dict[str, Any]) -> dict[str, str]:
+    """Shipped checkpoint of every unrolled model among a run's methods: ``<method>-<model_setting>``.
+
+    Raises
+    ------
+    grnular_lib.errors.CheckpointError
+        A model has no shipped checkpoint for the setting; the message lists the shipped ones.
+    """
+    from grnular_lib.checkpoints import resolve_checkpoint
+    methods = {m for key in ("methods", "methods_tf", "methods_no_tf", "runtime_methods", "method")
+               for m in ([params[key]] if isinstance(params.get(key), str) else params.get(key) or [])}
+    out = {}
+    for m in sorted(methods & set(method_names(engine="unrolled"))):
+        name = f"{m}-{params['model_setting']}"
+        resolve_checkpoint(name, m)
+        out[m] = name
+    return out
+
+
+def _choices(name: str, values: Any, valid: Sequence[str], what: str) -> None:
+    values = [values] if isinstance(values, str) else list(values)
+    bad = [v for v in values if v not in valid]
+    if bad:
+        raise InputError(f"{name}: unknown {what} {bad}; choose from {', '.join(valid)}")
+
+
+def _methods(name: str, values: Any) -> None:
+    from grnular_lib.infer import available_methods
+
+    _choices(name, values, available_methods(), "method(s)")
+    if not list([values] if isinstance(values, str) else values):
+        raise InputError(f"{name} is empty; give at least one method")
+
+
+def _model_methods(name: str, values: Any) -> None:
+    _choices(name, values, method_names(engine="unrolled"), "unrolled model(s)")
+
+
+def _ds_names(name: str, values: Any) -> None:
+    _choices(name, values, DS_NAMES, "SERGIO dataset(s)")
+
+
+def _beeline_datasets(name: str, values: Any) -> None:
+    from grnular_lib.data import list_beeline
+
+    _choices(name, values, sorted(set(list_beeline()["dataset"])), "BEELINE dataset(s)")
+
+
+def _beeline_networks(name: str, values: Any) -> None:
+    from grnular_lib.data import list_beeline
+
+    _choices(name, values, sorted(set(list_beeline()["network"])), "BEELINE ground-truth network(s)")
+
+
+def _positive_ints(name: str, values: Any) -> None:
+    values = values if isinstance(values, list) else [values]
+    if not values or any(not isinstance(v, int) or v < 1 for v in values):
+        raise InputError(f"{name}={values!r}: give positive whole numbers")
+
+
+def _percentiles(name: str, values: Any) -> None:
+    values = values if isinstance(values, list) else [values]
+    if any(not (0 <= float(v) < 100) for v in values):
+        raise InputError(f"{name}={values!r}: dropout percentiles lie in [0, 100)")
+
+
+def _go_terms(name: str, values: Any) -> None:
+    from grnular_lib.data import read_go_sets
+
+    read_go_sets(values)  # raises InputError naming the unknown terms
+
+
+def _threshold(name: str, value: Any) -> None:
+    if not 0 <= float(value) <= 1:
+        raise InputError(f"{name}={value!r}: the score threshold applies to scores scaled to [0, 1]; give a value "
+                         "between 0 and 1 (the paper used 0.22)")
+
+
+#: Parameter name → check, applied by :func:`notebook_params`.
+_CHECKS: dict[str, Callable[[str, Any], None]] = {
+    "methods": _methods, "methods_tf": _methods, "methods_no_tf": _methods, "runtime_methods": _methods,
+    "train_methods": _model_methods, "ds_names": _ds_names, "beeline_datasets": _beeline_datasets,
+    "beeline_networks": _beeline_networks, "cells": _positive_ints, "cell_types": _positive_ints,
+    "n_test_graphs": _positive_ints, "replicates": _positive_ints, "hidden_sizes": _positive_ints,
+    "genes": _positive_ints, "dropout_percentiles": _percentiles, "go_terms": _go_terms,
+    "score_threshold": _threshold, "method": _methods,
+}
+
+
+def describe_params(params: dict[str, Any]) -> pd.DataFrame:
+    """The settings of a run as a two-column table, for the top of a chapter."""
+    return pd.DataFrame({"setting": list(params), "value": [str(v) for v in params.values()]}).set_index("setting")
+
+
+def dask_client() -> Any:
+    """A ``distributed.Client`` on ``$DASK_SCHEDULER`` when set, else ``None`` (serial; identical results)."""
+    address = os.environ.get(DASK_ENV)
+    if not address:
+        return None
+    from distributed import Client
+
+    return Client(address)
+
+
+def rerun_command(notebook: str, params: dict[str, Any], *, change: dict[str, Any]) -> str:
+    """The commands that rerun ``notebook`` with ``change`` on top of this run's profile.
+
+    Scalars go through ``-p``; lists through papermill's ``-y`` (YAML), since ``-p`` passes scalars only.
+    """
+    scalars = {k: v for k, v in change.items() if not isinstance(v, (list, tuple))}
+    lists = {k: list(v) for k, v in change.items() if isinstance(v, (list, tuple))}
+    opts = " ".join(f"-p {k} {shlex.quote(str(v))}" for k, v in scalars.items())
+    if lists:
+        flow = ", ".join(f"{k}: {json.dumps(v)}" for k, v in lists.items())
+        opts += (" " if opts else "") + f"-y '{{{flow}}}'"
+    escaped = opts.replace('"', '\\"')
+    return (f"make notebook NB={notebook} PROFILE={params['profile']} PARAMS=\"{escaped}\"\n"
+            f"# or, directly:\n"
+            f".venv/bin/jupytext --to ipynb -o book/notebooks/.src/{notebook}.ipynb notebooks/{notebook}.py\n"
+            f".venv/bin/papermill -k python3 --cwd notebooks book/notebooks/.src/{notebook}.ipynb "
+            f"book/notebooks/{notebook}.ipynb -p profile {params['profile']} {opts}")

@@ -1,0 +1,53 @@
+"""Chapters 2 and 3: every method on fresh simulated test graphs, and the paper's statements on them (§3.2)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from grnular_lib.claims import Claim, best_method_claim
+from grnular_lib.dataset import GRNDataset
+from grnular_lib.sweep import method_runs, simulated_test_set, sweep
+
+from .settings import model_checkpoints
+
+#: Methods of the paper's with-TF panels (display labels); the simple floors are this project's addition.
+PAPER_TF_METHODS = ("GRNUlar", "GLAD-TF", "GRNBoost2", "GENIE3")
+#: Methods of the paper's without-TF panels.
+PAPER_NO_TF_METHODS = ("GLAD", "GLASSO", "GRNBoost2 (no TFs)")
+
+
+def results(params: dict[str, Any], *, client: Any = None) -> pd.DataFrame:
+    """Every method on simulated test graphs for each (cells, cell types, dropout) condition.
+
+    Uses ``params`` keys ``cells``, ``cell_types``, ``dropout_percentiles`` (each a value or a list), ``genes``,
+    ``n_test_graphs``, ``methods_no_tf``, ``methods_tf``, ``model_setting``, ``seed``.
+    """
+    def as_list(v: Any) -> list:
+        return list(v) if isinstance(v, (list, tuple)) else [v]
+
+    drop = as_list(params.get("dropout_percentiles", [None]))
+    conditions = [{"cells": m, "cell_types": c, "dropout_percentile": q}
+                  for q in drop for c in as_list(params["cell_types"]) for m in as_list(params["cells"])]
+
+    def make(cells: int, cell_types: int, dropout_percentile: float | None) -> list[GRNDataset]:
+        return simulated_test_set(n_graphs=params["n_test_graphs"], genes=params["genes"], cells=cells,
+                                  cell_types=cell_types, dropout_percentile=dropout_percentile,
+                                  seed=params["seed"], client=client)
+
+    runs = method_runs(params["methods_no_tf"], params["methods_tf"], checkpoints=model_checkpoints(params))
+    return sweep(conditions, make, runs, seed=params["seed"], client=client, progress=False)
+
+
+def common_claims(where: str, per: list[str], *, glad_paper: str = "GLAD best without TFs") -> list[Claim]:
+    """The statements of §3.2–3.3 that every simulated chapter checks, per group ``per`` (e.g. per cell count);
+    ``where`` names the paper's figure."""
+    return [
+        best_method_claim(f"Without TFs, GLAD has the best AUPRC ({where})", glad_paper, method="GLAD",
+                          among=PAPER_NO_TF_METHODS, tfs="without TFs", per=per),
+        best_method_claim(f"With TFs, GRNUlar has the best AUPRC among the paper's methods ({where})",
+                          "GRNUlar outperforms GLAD-TF, GRNBoost2, GENIE3", method="GRNUlar",
+                          among=PAPER_TF_METHODS, tfs="with TFs", per=per),
+        best_method_claim("With TFs, GRNUlar also beats the simple floors (Pearson-TF, Precision-TF, Ridge-TF)",
+                          "not reported (floors added by this project)", method="GRNUlar", tfs="with TFs", per=per),
+    ]
