@@ -95,7 +95,8 @@ def ridge_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, alpha: fl
     is_reg[regs] = True
     others = np.flatnonzero(~is_reg)
     if len(others):  # targets that are not regulators share one multi-output fit
-        S[np.ix_(regs, others)] = Ridge(alpha=alpha, fit_intercept=False).fit(Z[:, regs], Z[:, others]).coef_.T
+        coef = Ridge(alpha=alpha, fit_intercept=False).fit(Z[:, regs], Z[:, others]).coef_
+        S[np.ix_(regs, others)] = coef.reshape(len(others), len(regs)).T  # one target: scikit-learn gives 1-D
     if len(regs) > 1:  # regulator j as target, on the other regulators (column j of C)
         gram = Z[:, regs].T @ Z[:, regs]
         H = np.linalg.inv(gram + alpha * np.eye(len(regs)))

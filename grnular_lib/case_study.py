@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import ranksums
+from scipy.stats import mannwhitneyu
 from statsmodels.nonparametric.smoothers_lowess import lowess
 
 from .errors import InputError
@@ -50,13 +50,41 @@ def gene_set_scores(scores: np.ndarray, genes: Sequence[str], selected: Sequence
                       pd.DataFrame({"group": "GO genes", "score": S[r[inside], c[inside]]})], ignore_index=True)
 
 
-def rank_sum_greater(scores: pd.DataFrame) -> float:
-    """One-sided Wilcoxon rank-sum p-value that "GO genes" scores exceed "all genes" scores (scipy)."""
-    go = scores.loc[scores["group"] == "GO genes", "score"]
-    every = scores.loc[scores["group"] == "all genes", "score"]
-    if len(go) == 0:
+def rank_sum_test(scores: pd.DataFrame) -> dict[str, float]:
+    """One-sided Wilcoxon rank-sum (Mann–Whitney) test that "GO genes" scores exceed "all genes" scores, with its
+    effect size (scipy's :func:`~scipy.stats.mannwhitneyu`, normal approximation with tie correction).
+
+    Returns
+    -------
+    dict
+        ``p_value``; ``prob_superiority`` = U / (n_GO · n_all), the probability that a GO pair outscores a pair of
+        all genes (ties count one half; 0.5 = no effect); ``rank_biserial`` = 2 · prob_superiority − 1 (in [−1, 1]);
+        ``n_go``, ``n_all``, ``median_go``, ``median_all``.
+    """
+    go = scores.loc[scores["group"] == "GO genes", "score"].to_numpy(dtype=np.float64)
+    every = scores.loc[scores["group"] == "all genes", "score"].to_numpy(dtype=np.float64)
+    if len(go) == 0 or len(every) == 0:
         raise InputError("no scored pair among the GO genes; choose GO terms with more genes in the network")
-    return float(ranksums(go, every, alternative="greater").pvalue)
+    test = mannwhitneyu(go, every, alternative="greater", method="asymptotic")
+    ps = float(test.statistic) / (len(go) * len(every))
+    return {"p_value": float(test.pvalue), "prob_superiority": ps, "rank_biserial": 2 * ps - 1, "n_go": len(go),
+            "n_all": len(every), "median_go": float(np.median(go)), "median_all": float(np.median(every))}
+
+
+def rank_sum_greater(scores: pd.DataFrame) -> float:
+    """The p-value of :func:`rank_sum_test`."""
+    return rank_sum_test(scores)["p_value"]
+
+
+def go_tests(networks: dict[str, np.ndarray], genes: Sequence[str], selected: Sequence[str],
+             tf_index: np.ndarray) -> pd.DataFrame:
+    """:func:`rank_sum_test` of GO-gene pairs vs all pairs for each network (label → genes × genes scores).
+
+    Returns one row per network: ``method`` and the test's fields.
+    """
+    rows = [{"method": label, **rank_sum_test(gene_set_scores(S, genes, selected, tf_index))}
+            for label, S in networks.items()]
+    return pd.DataFrame(rows)
 
 
 def thresholded_subnetwork(scores: np.ndarray, genes: Sequence[str], selected: Sequence[str], tf_index: np.ndarray,
@@ -69,6 +97,34 @@ def thresholded_subnetwork(scores: np.ndarray, genes: Sequence[str], selected: S
     S[:, ~keep] = 0.0
     edges = edges_from_matrix(S, list(genes), tf_index)
     return edges[edges["importance"] > threshold].reset_index(drop=True)
+
+
+def target_neighbourhood(scores: np.ndarray, genes: Sequence[str], tf_index: np.ndarray, target: str, *,
+                         n_regulators: int = 8, threshold: float = 0.0) -> pd.DataFrame:
+    """The target's neighbourhood, small enough to read: its ``n_regulators`` best-scored TFs and the edges among
+    them whose scaled score (:func:`scaled_scores`) exceeds ``threshold``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``TF, target, importance`` (scaled scores) and ``kind`` ("to target" / "among regulators"), strongest first;
+        every regulator → target edge is listed whatever its score.
+    """
+    if n_regulators < 1:
+        raise InputError(f"n_regulators={n_regulators!r}: give a positive number of regulators to draw")
+    if not 0 <= threshold <= 1:
+        raise InputError(f"threshold={threshold!r}: scores are scaled to [0, 1]; give a value between 0 and 1")
+    top = ranked_regulators(scores, genes, tf_index, target).head(n_regulators)
+    S = scaled_scores(scores)
+    pos = {g: i for i, g in enumerate(genes)}
+    rows = [{"TF": t, "target": target, "importance": float(v), "kind": "to target"}
+            for t, v in zip(top["TF"], top["score"])]
+    for a in top["TF"]:
+        for b in top["TF"]:
+            v = S[pos[a], pos[b]]
+            if a != b and v > threshold and (v > S[pos[b], pos[a]] or (v == S[pos[b], pos[a]] and a < b)):
+                rows.append({"TF": a, "target": b, "importance": float(v), "kind": "among regulators"})
+    return pd.DataFrame(rows).sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def ranked_regulators(scores: np.ndarray, genes: Sequence[str], tf_index: np.ndarray, target: str) -> pd.DataFrame:
