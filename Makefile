@@ -3,7 +3,7 @@
 #   make test   - create .venv if needed and run the test suite
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.PHONY: venv test book notebooks notebook clean
+.PHONY: venv test browser book notebooks notebook clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,15 +15,19 @@ venv: $(STAMP)
 
 # Exact pins from requirements.lock; the package itself in editable mode without resolving again.
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/pip || $(PYTHON) -m venv --clear $(VENV)  # again after a half-made one (no ensurepip)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-test: $(STAMP)
+# Chromium first: installed here when we are root on Debian/Ubuntu, otherwise make stops at once with the command.
+test: browser $(STAMP)
 	$(PY) -m pytest -q
+
+browser:
+	@bash .ci/ensure-chromium
 
 # ---- The book ---------------------------------------------------------------------------------------------------
 # make book [PROFILE=quick|smoke|paper]  converts every chapter source notebooks/NN_name.py (jupytext percent format)
