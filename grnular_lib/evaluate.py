@@ -62,7 +62,8 @@ def run_one(method: str, data: GRNDataset, *, protocol: str, seed: int, checkpoi
         raise InputError(f"dataset {data.name!r} has no ground-truth network; evaluate needs one")
     tf_index = _tf_index(data, use_tfs)
     start = time.perf_counter()
-    S = score_matrix(data.expression, tf_index, method, checkpoint=checkpoint, seed=seed, client=client)
+    S = score_matrix(data.expression, tf_index, method, checkpoint=checkpoint, seed=seed, client=client,
+                     gene_names=data.genes)
     seconds = time.perf_counter() - start
     result = score(S, data.truth_matrix(), protocol, tf_index=tf_index)
     return {"method": method, **dataset_labels(data.name), "protocol": protocol,

@@ -24,8 +24,11 @@ def check_method(method: str) -> str:
 
 
 def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, checkpoint: str | Path | None = None,
-                 seed: int = 0, client: Any = None) -> np.ndarray:
+                 seed: int = 0, client: Any = None, gene_names: Sequence[str] | None = None) -> np.ndarray:
     """Genes × genes scores (row = regulator, column = target) of one method on a checked cells × genes matrix.
+
+    The method runs on the data in a canonical order of genes and cells (:mod:`grnular_lib.ordering`) and its scores
+    are mapped back, so any order of the same genes, TFs and cells gives the same scores.
 
     Parameters
     ----------
@@ -41,7 +44,28 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
         Random seed (models, tree ensembles, RegDiffusion's training).
     client
         A ``distributed.Client`` (or scheduler address) for the baselines that parallelise over targets.
+    gene_names
+        Unique names of the columns of ``X``: they define the canonical gene order (otherwise the values do).
     """
+    import numpy as np
+
+    from .ordering import canonical_order
+    from .seeds import check_seed
+
+    seed = check_seed(seed)
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise InputError(f"expression of shape {X.shape}: need a cells × genes matrix")
+    if tf_index is not None and len(tf_index) and (min(tf_index) < 0 or max(tf_index) >= X.shape[1]):
+        raise InputError(f"TF indices must lie in 0…{X.shape[1] - 1}; got {min(tf_index)}…{max(tf_index)}")
+    canonical = canonical_order(X, tf_index, gene_names)
+    return canonical.restore(_method_scores(canonical.X, canonical.tf_index, method, checkpoint=checkpoint, seed=seed,
+                                            client=client))
+
+
+def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, checkpoint: str | Path | None,
+                   seed: int, client: Any) -> np.ndarray:
+    """:func:`score_matrix` on data already in canonical order."""
     spec = get_method(method)
     name = spec.name
     if tf_index is not None and len(tf_index) == 0:
@@ -64,8 +88,9 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
 
 
 def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = "grnular",
-          checkpoint: str | Path | None = None, seed: int = 0, *, cells_in_rows: bool = False,
-          allow_negative: bool = False, client: Any = None) -> pd.DataFrame:
+          checkpoint: str | Path | None = None, seed: int = 0, *, cells_in_rows: bool | None = None,
+          allow_negative: bool = False, client: Any = None, layer: str | None = None, use_raw: bool = False,
+          gene_symbols: str | None = None) -> pd.DataFrame:
     """Infer a gene regulatory network.
 
     Parameters
@@ -74,8 +99,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         AnnData, cells × genes DataFrame, a :class:`~grnular_lib.dataset.GRNDataset`, or a path to a BEELINE-style
         ``.csv``/``.csv.gz``/``.tsv`` (genes × cells) or an ``.h5ad`` file.
     tfs
-        TF symbols, or a path to a TF file (one per line, or a CSV with symbols in the first column). Matched to the
-        genes case-insensitively; absent TFs are reported and ignored. ``None``: no TF information (a dataset's own TFs
+        TF symbols, or a path to a TF file (symbols separated by newlines, commas or spaces, or a CSV with a header
+        and symbols in the first column). Matched to the genes exactly, else case-insensitively when that is
+        unambiguous (with a warning); absent TFs are reported and ignored. Their order does not matter. ``None``: no TF information (a dataset's own TFs
         are used when ``data`` is a ``GRNDataset``).
     method
         A name of :data:`grnular_lib.methods.METHODS`: ``grnular`` (default), ``grnular-base``, ``glad``,
@@ -84,13 +110,17 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     checkpoint
         Checkpoint of a trained unrolled model; ``None`` uses the pretrained one shipped with the package.
     seed
-        Random seed; the same seed gives the same network.
+        Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.
     cells_in_rows
-        For table files: cells are rows (default: genes are rows, as in BEELINE).
+        For table files: ``True``, cells are rows; ``False``, genes are rows (BEELINE); ``None`` (default), genes are
+        rows, with a warning when neither the TFs nor the labels confirm it.
     allow_negative
         Accept negative expression values (centred data).
     client
         Optional Dask client for the parallel baselines.
+    layer, use_raw, gene_symbols
+        For AnnData / ``.h5ad``: use ``adata.layers[layer]`` or ``adata.raw`` instead of ``X``, and name genes by the
+        ``var`` column ``gene_symbols`` (see :func:`grnular_lib.expression.read_expression`).
 
     Returns
     -------
@@ -105,18 +135,23 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     from .expression import match_tfs, read_expression, read_tf_list
     from .network import edges_from_matrix
 
+    from .seeds import check_seed
+
     name = check_method(method)
+    seed = check_seed(seed)
     if isinstance(tfs, (str, Path)):
         tfs = read_tf_list(tfs)
     if isinstance(data, GRNDataset):
         if tfs is None and data.tfs:
             tfs = data.tfs
         data = pd.DataFrame(data.expression, columns=data.genes)
-    expr = read_expression(data, cells_in_rows=cells_in_rows, tfs=tfs, allow_negative=allow_negative)
+    expr = read_expression(data, cells_in_rows=cells_in_rows, tfs=tfs, allow_negative=allow_negative, layer=layer,
+                           use_raw=use_raw, gene_symbols=gene_symbols)
     tf_index = None
     if tfs is not None:
         present = match_tfs(list(tfs), expr.genes)
         pos = {g: i for i, g in enumerate(expr.genes)}
         tf_index = np.array([pos[t] for t in present], dtype=np.int64)
-    scores = score_matrix(expr.X, tf_index, name, checkpoint=checkpoint, seed=seed, client=client)
+    scores = score_matrix(expr.X, tf_index, name, checkpoint=checkpoint, seed=seed, client=client,
+                          gene_names=expr.genes)
     return edges_from_matrix(scores, expr.genes, tf_index)

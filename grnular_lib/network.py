@@ -33,7 +33,7 @@ def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequen
     -------
     pandas.DataFrame
         Every candidate pair (regulator in ``tf_index``, any other gene as target), sorted by importance, descending,
-        ties broken by the order of genes, so the list is deterministic.
+        ties broken by the names of regulator and target, so the list does not depend on the order of ``genes``.
     """
     S = np.abs(np.asarray(scores, dtype=np.float64))
     D = S.shape[0]
@@ -45,8 +45,10 @@ def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequen
     keep = r != c
     r, c = r[keep], c[keep]
     imp = S[r, c]
-    order = np.lexsort((c, r, -imp))
-    names = np.asarray(list(genes), dtype=object)
+    names = np.asarray([str(g) for g in genes], dtype=object)
+    rank = np.empty(D, dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(D)
+    order = np.lexsort((rank[c], rank[r], -imp))
     return pd.DataFrame({"TF": names[r[order]], "target": names[c[order]], "importance": imp[order]}).reset_index(drop=True)
 
 
