@@ -1,7 +1,8 @@
 """The ``grnular`` command: ``simulate``, ``train``, ``infer``, ``evaluate``, ``data``.
 
 Each command is a thin layer over the library. Bad input ends with one line ``grnular: error: …`` on stderr and exit
-status 2, and never leaves a partial output file. A command's module (and with it numpy, pandas or torch) is imported
+status 2, and never leaves a partial output file; outputs are checked (writable, not an input) before any work.
+Ctrl-C ends with one line and exit status 130, SIGTERM with one line and 143, temporary files removed. A command's module (and with it numpy, pandas or torch) is imported
 only when that command runs, so ``grnular --help`` answers at once.
 """
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterable
 from importlib import import_module
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import GRNularError, InputError
+from .errors import GRNularError
 from .methods import method_names
 
 if TYPE_CHECKING:
@@ -34,13 +37,32 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error answered in one line like every other error."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        self.exit(2, f"grnular: error: {message} (see `{self.prog} --help`)\n")
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every ``finally`` (temporary files) runs."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def _write_atomically(frame: pd.DataFrame, out: Path, **to_csv) -> None:
-    """Write ``frame`` next to ``out`` under a temporary name, then rename: no half-written file on failure."""
+    """Write ``frame`` next to ``out`` under a temporary name, then rename: no half-written file on failure. The file
+    gets the mode the user's umask gives."""
+    from .outputs import current_umask
+
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     os.close(fd)
     try:
         frame.to_csv(tmp, **to_csv)
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes the file private
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
@@ -48,60 +70,27 @@ def _write_atomically(frame: pd.DataFrame, out: Path, **to_csv) -> None:
 
 
 def _cmd_infer(args: argparse.Namespace) -> int:
-    from .infer import infer
+    from .infer import check_method, infer
+    from .outputs import check_output
+    from .seeds import check_seed
 
-    out = Path(args.output)
-    if out.is_dir():
-        raise InputError(f"-o {out} is a directory; give the path of the edge list to write, e.g. {out}/edges.tsv")
+    out = check_output(args.output, inputs=(args.expression, args.tfs, args.checkpoint))
+    check_method(args.method)
+    check_seed(args.seed, option="--seed")
     edges = infer(args.expression, tfs=args.tfs, method=args.method, checkpoint=args.checkpoint, seed=args.seed,
-                  cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative)
+                  cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative, layer=args.layer,
+                  use_raw=args.use_raw, gene_symbols=args.gene_symbols)
     _write_atomically(edges, out, sep="\t", index=False)
     print(f"wrote {len(edges)} edges ({args.method}) to {out}", file=sys.stderr)
     return 0
 
 
-def read_truth(path: str | Path) -> pd.DataFrame:
-    """Ground-truth edges ``Gene1, Gene2`` from BEELINE's ``refNetwork.csv`` layout or a header-less pair list."""
-    import pandas as pd
-
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"truth network {path} does not exist; give a CSV with columns Gene1,Gene2")
-    df = pd.read_csv(path, sep=None, engine="python", dtype=str)
-    if not {"Gene1", "Gene2"} <= set(df.columns):
-        df = pd.read_csv(path, sep=None, engine="python", header=None, dtype=str)
-        if df.shape[1] < 2:
-            raise InputError(f"{path}: a truth network needs two columns, regulator and target (Gene1,Gene2)")
-        df = df.rename(columns={0: "Gene1", 1: "Gene2"})
-    df = df.dropna(subset=["Gene1", "Gene2"])
-    return df[["Gene1", "Gene2"]].astype(str).drop_duplicates()
-
-
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    import numpy as np
-    import pandas as pd
+    from .evaluate import score_edge_list
+    from .network import read_edge_list, read_truth
 
-    from .metrics import score
-    from .network import matrix_from_edges
-
-    path = Path(args.edges)
-    if not path.exists():
-        raise InputError(f"edge list {path} does not exist; write one with `grnular infer … -o {path}`")
-    edges = pd.read_csv(path, sep="\t", dtype={"TF": str, "target": str})
-    if not {"TF", "target", "importance"} <= set(edges.columns):
-        raise InputError(f"{path}: expected a tab-separated edge list with columns TF, target, importance "
-                         f"(got {list(edges.columns)})")
-    truth = read_truth(args.truth)
-    truth = truth[truth["Gene1"] != truth["Gene2"]]
-    genes = list(dict.fromkeys([*edges["TF"], *edges["target"], *truth["Gene1"], *truth["Gene2"]]))
-    S = matrix_from_edges(edges, genes)
-    pos = {g: i for i, g in enumerate(genes)}
-    T = np.zeros_like(S)
-    T[truth["Gene1"].map(pos).to_numpy(int), truth["Gene2"].map(pos).to_numpy(int)] = 1
-    tf_index = np.array(sorted({pos[t] for t in edges["TF"]}), dtype=np.int64)
-    result = score(S, T, args.protocol, tf_index=tf_index)
-    result.update(protocol=args.protocol, n_genes=len(genes))
-    print(json.dumps({k: (None if isinstance(v, float) and v != v else v) for k, v in result.items()}, indent=2))
+    result = score_edge_list(read_edge_list(args.edges), read_truth(args.truth), args.protocol)
+    print(json.dumps(result, indent=2))
     return 0
 
 
@@ -125,7 +114,7 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
         The others appear in ``grnular --help`` with their help line only.
     """
     load = None if load is None else set(load)
-    parser = argparse.ArgumentParser(prog="grnular", description="GRNUlar: simulate single-cell data from a GRN, train the unrolled models, infer and evaluate networks.")
+    parser = _Parser(prog="grnular", description="GRNUlar: simulate single-cell data from a GRN, train the unrolled models, infer and evaluate networks.")
     parser.add_argument("--version", action="version", version=f"grnular {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _register(sub, "simulate", load)
@@ -133,11 +122,20 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("infer", help="infer a GRN from expression data; writes TF, target, importance")
     p.add_argument("expression", help="BEELINE-style .csv/.csv.gz/.tsv (genes × cells) or .h5ad (cells × genes)")
-    p.add_argument("--tfs", help="TF file: one symbol per line, or a CSV with symbols in the first column")
+    p.add_argument("--tfs", help="TF file: symbols separated by newlines, commas or spaces, or a CSV with a header and "
+                   "symbols in the first column (BEELINE's *-tfs.csv)")
     p.add_argument("--method", default="grnular", help="one of " + ", ".join(method_names()) + " (default: grnular)")
     p.add_argument("--checkpoint", help="checkpoint of a trained model (default: the shipped one)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--cells-in-rows", action="store_true", help="the table file has cells in rows")
+    p.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
+    rows = p.add_mutually_exclusive_group()
+    rows.add_argument("--cells-in-rows", action="store_true", default=None,
+                      help="the table file has cells in rows (default: genes in rows, as in BEELINE)")
+    rows.add_argument("--genes-in-rows", action="store_false", dest="cells_in_rows", default=None,
+                      help="the table file has genes in rows (BEELINE's layout); silences the warning given when "
+                           "the orientation cannot be confirmed")
+    p.add_argument("--layer", help=".h5ad: use adata.layers[LAYER] instead of X")
+    p.add_argument("--use-raw", action="store_true", help=".h5ad: use adata.raw instead of X")
+    p.add_argument("--gene-symbols", metavar="COL", help=".h5ad: name genes by this var column instead of var_names")
     p.add_argument("--allow-negative", action="store_true", help="accept negative values (centred data)")
     p.add_argument("-o", "--output", required=True, help="edge list to write (.tsv)")
     p.set_defaults(func=_cmd_infer)
@@ -159,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     command = next((a for a in argv if not a.startswith("-")), None)  # the top level has only --help and --version
     parser = build_parser(load=[command] if command in COMMANDS else [])
     args = parser.parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         warnings.showwarning = lambda message, *a, **k: print(f"grnular: warning: {message}", file=sys.stderr)
@@ -167,6 +167,15 @@ def main(argv: list[str] | None = None) -> int:
         except GRNularError as exc:
             print(f"grnular: error: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print("grnular: error: interrupted (Ctrl-C); nothing was written", file=sys.stderr)
+            return 130
+        except _Terminated:
+            print("grnular: error: terminated (SIGTERM); nothing was written", file=sys.stderr)
+            return 143
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
