@@ -64,8 +64,10 @@ def problems_from_datasets(datasets: Sequence[GRNDataset], *, device: str | torc
 
 
 def problem_loss(model: nn.Module, problem: Problem, *, beta: float, seed: int) -> torch.Tensor:
-    """Eq. 16 averaged over the outputs of the unrolled cells."""
+    """Eq. 16 averaged over the outputs of the unrolled cells (a model with its own ``loss`` method uses that)."""
     outputs = model(problem, seed=seed)
+    if hasattr(model, "loss"):
+        return model.loss(problem, outputs)
     truth, mask = model.target(problem)
     mse_target = GLAD.mse_target(truth) if isinstance(model, GLAD) else None
     mse_mask = None if isinstance(model, GLAD) else mask

@@ -52,6 +52,8 @@ class Problem:
         Long tensor of TF columns (any subset, any order), or ``None``.
     truth
         Directed 0/1 genes × genes truth (regulator row, target column), or ``None``.
+    raw
+        The cells × genes matrix as given (float32, NumPy), for models that compute their own evidence.
     cache
         Per-model results that do not depend on learned parameters (goodINIT weights, pair features).
     """
@@ -59,6 +61,7 @@ class Problem:
     x: torch.Tensor
     tf_index: torch.Tensor | None
     truth: torch.Tensor | None = None
+    raw: np.ndarray | None = None
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -134,4 +137,4 @@ def make_problem(X: np.ndarray, tf_index: np.ndarray | None, truth: np.ndarray |
             raise InputError(f"TF index must hold distinct columns in [0, {X.shape[1]}); got {tf_np[:10].tolist()}…")
         tf = torch.as_tensor(tf_np, device=dev)
     t = None if truth is None else torch.as_tensor(np.asarray(truth) != 0, dtype=torch.float32, device=dev)
-    return Problem(x=zscore(X, device=dev), tf_index=tf, truth=t)
+    return Problem(x=zscore(X, device=dev), tf_index=tf, truth=t, raw=X)

@@ -1,0 +1,124 @@
+"""Per-pair evidence whose meaning does not change with the size of the problem.
+
+The learned parts of ``grnular-rank`` see, for every (TF, gene) pair, five kinds of evidence computed from the
+expression matrix, each turned into features that have the same distribution at 100 and at 2,000 genes, at 200 and at
+5,000 cells:
+
+- ``corr``: |Pearson correlation| of the z-scored genes;
+- ``spearman``: |Spearman correlation| (Pearson on average ranks; robust to dropout zeros and count noise);
+- ``pcorr``: |partial correlation| from ``inv(C + 0.1 I)``, C the gene correlation matrix;
+- ``ridge``: |coefficient| of a ridge regression of each z-scored gene on the z-scored TFs other than itself
+  (penalty 0.01 on the correlation scale), the linear model of the paper's Eq. 2;
+- ``ridge_rank``: the same regression on average ranks (a monotone, non-linear version).
+
+For each of them the features are: the quantile of the pair among the TFs of its target (``*_colq``, 0 = weakest
+TF of that target, 1 = strongest), the quantile among the targets of its TF (``*_rowq``), the value divided by the
+target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``); plus the values themselves where they
+have a size-free meaning (the two correlations, the partial correlation and the two ridge coefficients, capped at 1).
+Quantiles use average ranks, so ties (e.g. constant genes) give the same feature whatever the order of genes or TFs.
+Nothing is scaled by a whole-matrix maximum. Self pairs (a TF and its own column) are 0 and never scored.
+
+Everything is computed in float64 with NumPy/SciPy, once per problem; the features are then float32.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import rankdata
+
+#: kinds of per-pair evidence, in feature order
+EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank")
+#: normalisations of each kind (see the module docstring)
+NORMALISATIONS: tuple[str, ...] = ("colq", "rowq", "colrel", "rowrel")
+#: kinds whose value itself enters as a feature (capped at 1)
+RAW_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank")
+#: every feature name, in the order of the last axis of :func:`evidence_features`
+FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in NORMALISATIONS), *RAW_KINDS)
+#: ridge penalty on the correlation scale (alpha / n_cells for data z-scored per gene)
+RIDGE_PENALTY = 0.01
+#: diagonal loading of the partial correlations
+PCORR_SHRINK = 0.1
+
+
+def _zscore(X: np.ndarray) -> np.ndarray:
+    X = np.asarray(X, dtype=np.float64)
+    sd = X.std(axis=0)
+    return np.divide(X - X.mean(axis=0), sd, out=np.zeros_like(X), where=sd > 0)
+
+
+def _ridge_without_self(C: np.ndarray, tf_index: np.ndarray, penalty: float) -> np.ndarray:
+    """TFs × genes ridge coefficients of every gene on the TFs, a TF's own column left out of its regression.
+
+    All TF targets are solved at once from the inverse H of the TFs' penalised Gram matrix with the block-inverse
+    identity ``inv(G₋ⱼ₋ⱼ) = H₋ⱼ₋ⱼ − H₋ⱼⱼ Hⱼ₋ⱼ / Hⱼⱼ``: the same coefficients as T separate fits.
+    """
+    T = len(tf_index)
+    H = np.linalg.inv(C[np.ix_(tf_index, tf_index)] + penalty * np.eye(T))
+    B = H @ C[tf_index]
+    Bt = B[:, tf_index]
+    Bt = Bt - H * (np.diagonal(Bt) / np.diagonal(H))[None, :]
+    np.fill_diagonal(Bt, 0.0)
+    B[:, tf_index] = Bt
+    return B
+
+
+def _quantiles(F: np.ndarray, axis: int) -> np.ndarray:
+    n = F.shape[axis]
+    return (rankdata(F, axis=axis, method="average") - 1.0) / max(n - 1, 1)
+
+
+def _relative(F: np.ndarray, axis: int) -> np.ndarray:
+    top = F.max(axis=axis, keepdims=True)
+    return np.divide(F, top, out=np.zeros_like(F), where=top > 0)
+
+
+def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
+    """The five kinds of evidence (TFs × genes, ≥ 0, self pairs 0) of a cells × genes matrix; see the module doc.
+
+    Parameters
+    ----------
+    X
+        Cells × genes expression on any scale (genes are z-scored or ranked here); finite.
+    tf_index
+        TF columns of ``X``, distinct.
+    """
+    tf = np.asarray(tf_index, dtype=np.int64)
+    M, D = X.shape
+    Z = _zscore(X)
+    R = _zscore(rankdata(np.asarray(X, dtype=np.float64), axis=0, method="average"))
+    C = Z.T @ Z / M
+    Cr = R.T @ R / M
+    P = np.linalg.inv(C + PCORR_SHRINK * np.eye(D))
+    d = np.sqrt(np.clip(np.diagonal(P), 1e-12, None))
+    pcorr = P[tf] / d[tf, None] / d[None, :]
+    out = {"corr": np.abs(C[tf]), "spearman": np.abs(Cr[tf]), "pcorr": np.abs(pcorr),
+           "ridge": np.abs(_ridge_without_self(C, tf, RIDGE_PENALTY)),
+           "ridge_rank": np.abs(_ridge_without_self(Cr, tf, RIDGE_PENALTY))}
+    rows = np.arange(len(tf))
+    for F in out.values():
+        F[rows, tf] = 0.0
+    return out
+
+
+def evidence_features(X: np.ndarray, tf_index: np.ndarray) -> np.ndarray:
+    """TFs × genes × features float32 array of :data:`FEATURE_NAMES` (self pairs all 0).
+
+    Parameters
+    ----------
+    X
+        Cells × genes expression (finite).
+    tf_index
+        TF columns of ``X``, distinct; at least one.
+    """
+    tf = np.asarray(tf_index, dtype=np.int64)
+    evidence = pair_evidence(X, tf)
+    feats = []
+    for kind in EVIDENCE_KINDS:
+        F = evidence[kind]
+        feats += [_quantiles(F, 0), _quantiles(F, 1), _relative(F, 0), _relative(F, 1)]
+    feats += [np.minimum(evidence[k], 1.0) for k in RAW_KINDS]
+    out = np.stack(feats, axis=-1).astype(np.float32)
+    out[np.arange(len(tf)), tf] = 0.0
+    return out
+
+
+__all__ = ["EVIDENCE_KINDS", "FEATURE_NAMES", "evidence_features", "pair_evidence"]

@@ -1,0 +1,137 @@
+"""``grnular-rank``: GRNUlar's learned-threshold cells on size-invariant evidence (a documented variant).
+
+The paper's GRNUlar reads Θ off a regression network fitted to the data and learns thresholds ρ = ρ_nn(Θ, Σ̂, Z)
+for the proximal step Z = η_ρ(Θ) (Eq. 10). Trained on 100-gene graphs it does not transfer to other sizes, noise
+levels or real data: its inputs (weights of a network whose width grows with the number of TFs, a covariance on the
+raw scale) change meaning with the problem. ``grnular-rank`` keeps the unrolled thresholding and changes what it
+thresholds and what the learned parts see:
+
+1. Θ is a learned combination of per-pair evidence (:mod:`grnular_lib.models.evidence`): a small network applied to
+   every (TF, gene) pair separately, whose inputs are quantiles within the pair's target and TF and size-free values
+   of correlations, partial correlations and ridge coefficients. θ = evidence_nn(features) is a logit.
+2. L unrolled cells refine it: Z_k = σ(θ − ρ_k), with ρ_k = ρ_nn(features, Z_{k−1} and its quantiles within the
+   target and within the TF). ρ_nn is shared by the cells, like GRNUlar's; it sees where a pair stands relative to
+   the current estimate of its neighbours, so a TF that already explains a target raises the others' threshold.
+
+Every learned part acts on one pair at a time with inputs whose distribution does not depend on the number of genes,
+TFs or cells, so a model trained on small graphs runs unchanged on large ones. Training minimises a class-balanced
+binary cross-entropy per problem, averaged over the L + 1 outputs (not the paper's Eq. 16: Fβ on tanh|Θ| is made for
+unbounded Θ, and the cross-entropy directly ranks pairs, which is what AUPRC measures).
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..errors import InputError
+from .evidence import FEATURE_NAMES, evidence_features
+from .problem import Problem
+
+
+def _mlp(n_in: int, hidden: int, layers: int) -> nn.Sequential:
+    mods: list[nn.Module] = []
+    width = n_in
+    for _ in range(layers):
+        mods += [nn.Linear(width, hidden), nn.ReLU()]
+        width = hidden
+    mods.append(nn.Linear(width, 1))
+    return nn.Sequential(*mods)
+
+
+def average_rank_quantiles(z: torch.Tensor, dim: int) -> torch.Tensor:
+    """Quantiles in [0, 1] of ``z`` along ``dim`` with average ranks for ties (independent of the order of entries)."""
+    zt = z.transpose(dim, -1).contiguous()
+    s, _ = torch.sort(zt, dim=-1)
+    lo = torch.searchsorted(s, zt, right=False)
+    hi = torch.searchsorted(s, zt, right=True)
+    q = (lo + hi - 1).to(z.dtype) / 2 / max(zt.shape[-1] - 1, 1)
+    return q.transpose(dim, -1)
+
+
+class RankGRNUlar(nn.Module):
+    """GRNUlar's unrolled learned thresholds over size-invariant pair evidence (see the module docstring).
+
+    Parameters
+    ----------
+    n_unrolled
+        L, the number of refinement cells (0: the evidence network alone).
+    hidden
+        Width of the hidden layers of evidence_nn and ρ_nn.
+    layers
+        Hidden layers of evidence_nn (ρ_nn has one fewer, at least one).
+    """
+
+    def __init__(self, *, n_unrolled: int = 3, hidden: int = 32, layers: int = 2) -> None:
+        super().__init__()
+        if n_unrolled < 0 or hidden < 1 or layers < 1:
+            raise InputError("n_unrolled must be ≥ 0, hidden and layers ≥ 1")
+        self.config = dict(n_unrolled=n_unrolled, hidden=hidden, layers=layers)
+        n_feat = len(FEATURE_NAMES)
+        self.evidence_nn = _mlp(n_feat, hidden, layers)
+        self.rho_nn = _mlp(n_feat + 3, hidden, max(1, layers - 1))
+
+    def features(self, problem: Problem) -> torch.Tensor:
+        """TFs × genes × features of :data:`~grnular_lib.models.evidence.FEATURE_NAMES`; cached on the problem."""
+        tf = problem.require_tfs("grnular-rank")
+        if "evidence_features" not in problem.cache:
+            if problem.raw is None:
+                raise InputError("grnular-rank needs the expression as given (make_problem keeps it)")
+            F = evidence_features(problem.raw, tf.cpu().numpy())
+            problem.cache["evidence_features"] = torch.as_tensor(F, device=problem.x.device)
+        return problem.cache["evidence_features"]
+
+    def _self_mask(self, problem: Problem) -> torch.Tensor:
+        tf = problem.tf_index
+        return (tf[:, None] != torch.arange(problem.n_genes, device=tf.device)[None, :]).to(problem.x.dtype)
+
+    def forward(self, problem: Problem, seed: int = 0) -> list[torch.Tensor]:
+        """Outputs Z_0 … Z_L (TFs × genes probabilities in [0, 1], self pairs 0); the last is the prediction.
+
+        ``seed`` is accepted for the common model interface; the model is deterministic.
+        """
+        F = self.features(problem)
+        keep = self._self_mask(problem)
+        theta = self.evidence_nn(F).squeeze(-1)
+        z = torch.sigmoid(theta) * keep
+        outputs = [z]
+        for _ in range(self.config["n_unrolled"]):
+            zd = z.detach()
+            context = torch.stack([zd, average_rank_quantiles(zd, 0), average_rank_quantiles(zd, 1)], dim=-1)
+            rho = self.rho_nn(torch.cat([F, context], dim=-1)).squeeze(-1)
+            z = torch.sigmoid(theta - rho) * keep
+            outputs.append(z)
+        return outputs
+
+    def target(self, problem: Problem) -> tuple[torch.Tensor, torch.Tensor]:
+        """Training target (TFs × genes, an edge either way between a TF and a gene) and the self-pair mask."""
+        tf = problem.require_tfs("grnular-rank")
+        if problem.truth is None:
+            raise InputError("training needs problems with a ground-truth network")
+        mask = self._self_mask(problem)
+        t = torch.maximum(problem.truth[tf], problem.truth[:, tf].T)
+        return t * mask, mask
+
+    def loss(self, problem: Problem, outputs: list[torch.Tensor]) -> torch.Tensor:
+        """Class-balanced binary cross-entropy of every output (positives weighted by sqrt(negatives/positives))."""
+        truth, mask = self.target(problem)
+        n_pos = (truth * mask).sum()
+        n_neg = mask.sum() - n_pos
+        w_pos = torch.sqrt(n_neg / n_pos.clamp_min(1.0))
+        weight = mask * torch.where(truth > 0, w_pos, torch.ones_like(truth))
+        losses = []
+        for z in outputs:
+            p = z.clamp(1e-6, 1 - 1e-6)
+            bce = -(truth * torch.log(p) + (1 - truth) * torch.log1p(-p))
+            losses.append((weight * bce).sum() / weight.sum())
+        return torch.stack(losses).mean()
+
+    def to_scores(self, problem: Problem, out: torch.Tensor) -> torch.Tensor:
+        """Genes × genes scores ≥ 0 from a TFs × genes output: TF rows only, TF–TF pairs symmetric."""
+        tf = problem.tf_index
+        D = problem.n_genes
+        S = torch.zeros(D, D, device=out.device, dtype=out.dtype)
+        S[tf] = out.abs()
+        S.fill_diagonal_(0)
+        sub = S[tf][:, tf]
+        S[tf[:, None], tf[None, :]] = torch.maximum(sub, sub.T)
+        return S
