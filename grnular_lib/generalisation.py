@@ -1,0 +1,381 @@
+"""Does a model generalise? Held-out conditions, every method on each, and each cell's margin over the best peer.
+
+The harness behind ``benchmarks/generalisation.py`` and the book's chapter of the same question. A *cell* is one
+held-out condition with one or more datasets:
+
+- simulated cells: ``n_genes`` × noise (``clean``, ``dropout-50``, ``ds``) × graph family (``random``,
+  ``hierarchical``), graphs drawn from the **test** split of the ``general`` distribution
+  (:func:`grnular_lib.simulate.general.general_corpus`) with :data:`GRID_FIXED` TF ratio, cell types and cells,
+  the other parameters drawn — scored with the paper's undirected protocol;
+- the regenerated SERGIO DS1–DS3 (``clean`` and the ``ds`` chain, undirected protocol);
+- every BEELINE dataset of the data mirror with expression, against its STRING and non-specific ChIP-seq networks,
+  scored with the directed TF → gene protocol (``"tf"`` in :mod:`grnular_lib.metrics`).
+
+A *run* is a method with a checkpoint (:class:`Run`): *ours* are the project's unrolled models (engine
+``"unrolled"`` in :mod:`grnular_lib.methods`), every other method is a *peer*. :func:`summarise_cells` gives, per
+cell, the chance level, the best peer, the best of our runs and its margin over the best peer, and the margin of the
+default model (what ``grnular infer`` runs without ``--method``). Margins are paired: the mean over the datasets on
+which both runs ran of the difference in AUPRC.
+"""
+from __future__ import annotations
+
+import inspect
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .dataset import GRNDataset
+from .errors import InputError
+from .methods import METHODS, get_method
+
+#: Genes of the simulated cells.
+GRID_SIZES: tuple[int, ...] = (100, 400, 1200)
+#: Noise of the simulated cells, as overrides of :func:`~grnular_lib.simulate.general.draw_general`.
+GRID_NOISES: dict[str, dict[str, Any]] = {"clean": {"noise": "clean"},
+                                          "dropout-50": {"noise": "dropout", "dropout_percentile": 50.0},
+                                          "ds": {"noise": "ds"}}
+#: Parameters every simulated cell fixes (the others are drawn from the test split).
+GRID_FIXED: dict[str, Any] = {"tf_ratio": 0.1, "n_cell_types": 5, "n_cells": 1000}
+#: Test graphs per simulated cell, by size.
+GRAPHS_PER_SIZE: dict[int, int] = {100: 5, 400: 5, 1200: 2}
+#: Sizes above which the expensive peers (registry ``cached=True``) run on fewer graphs (see :func:`run_cell`).
+EXPENSIVE_ABOVE = 400
+#: The ``general`` distribution's base seed of the benchmark's test graphs.
+GRID_SEED = 0
+#: Best-peer AUPRC above which the issue asks the default model for a margin of at least :data:`TARGET_MARGIN`.
+HARD_CELL_AUPRC = 0.1
+TARGET_MARGIN = 0.02
+DS_NOISES = ("clean", "ds")
+BEELINE_NETWORKS = ("STRING", "NonSpecific-ChIP-seq")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A method with a checkpoint (``None``: the method's default one; peers take none)."""
+
+    method: str
+    checkpoint: str | None = None
+
+    @property
+    def ours(self) -> bool:
+        """One of the project's unrolled models."""
+        return get_method(self.method).engine == "unrolled"
+
+    @property
+    def label(self) -> str:
+        """Display name: the method's label, with the checkpoint when one is named."""
+        base = get_method(self.method).label
+        return base if self.checkpoint is None else f"{base} [{self.checkpoint}]"
+
+
+@dataclass
+class Cell:
+    """One held-out condition: a group (``simulated``, ``SERGIO DS``, ``BEELINE``), a name, a scoring protocol and
+    a function that builds its datasets (called once, when the cell is run)."""
+
+    group: str
+    name: str
+    protocol: str
+    n_genes: int
+    make: Callable[[], list[GRNDataset]] = field(repr=False)
+    labels: dict[str, Any] = field(default_factory=dict)
+
+
+def default_method() -> str:
+    """The method ``infer`` (and ``grnular infer``) runs without ``--method``."""
+    from .infer import infer
+
+    return str(inspect.signature(infer).parameters["method"].default)
+
+
+def parse_checkpoints(specs: Iterable[str]) -> list[Run]:
+    """Runs from ``METHOD=CHECKPOINT`` strings (a shipped checkpoint's name or a file)."""
+    runs = []
+    for spec in specs:
+        method, sep, checkpoint = str(spec).partition("=")
+        if not sep or not checkpoint:
+            raise InputError(f"checkpoint {spec!r}: write METHOD=CHECKPOINT, e.g. grnular-jac=grnular-jac-clean")
+        if get_method(method).engine != "unrolled":
+            raise InputError(f"checkpoint {spec!r}: {method} takes no checkpoint; give one of the unrolled models "
+                             f"({', '.join(m for m, r in METHODS.items() if r.engine == 'unrolled')})")
+        runs.append(Run(get_method(method).name, checkpoint))
+    return runs
+
+
+def simulated_cells(*, sizes: Sequence[int] = GRID_SIZES, noises: Sequence[str] = tuple(GRID_NOISES),
+                    families: Sequence[str] = ("random", "hierarchical"), graphs: dict[int, int] | int | None = None,
+                    seed: int = GRID_SEED, fixed: dict[str, Any] | None = None) -> list[Cell]:
+    """The simulated grid: one cell per size × noise × family, test-split graphs of the ``general`` distribution.
+
+    Parameters
+    ----------
+    sizes, noises, families
+        The grid's axes (noises: keys of :data:`GRID_NOISES`).
+    graphs
+        Graphs per cell: one number for every size, or a size → number map (default :data:`GRAPHS_PER_SIZE`,
+        5 for a size it does not list).
+    seed
+        Base seed of the test split.
+    fixed
+        Parameters every graph fixes (default :data:`GRID_FIXED`).
+
+    Returns
+    -------
+    list of Cell
+        Named ``{family}/{n_genes}/{noise}``. Cells of the same size and noise use the same graph indices, so
+        the cells of one family differ from the other's only by family.
+    """
+    from .simulate.general import FAMILIES, general_corpus
+
+    bad = [n for n in noises if n not in GRID_NOISES]
+    if bad:
+        raise InputError(f"unknown noise {bad}; choose from {', '.join(GRID_NOISES)}")
+    bad = [f for f in families if f not in FAMILIES]
+    if bad:
+        raise InputError(f"unknown graph family {bad}; choose from {', '.join(FAMILIES)}")
+    if any(int(s) != s or s < 10 for s in sizes):
+        raise InputError(f"sizes {list(sizes)}: give whole numbers of genes >= 10")
+    fixed = dict(GRID_FIXED if fixed is None else fixed)
+    cells = []
+    for size in sizes:
+        n = graphs if isinstance(graphs, int) else (graphs or GRAPHS_PER_SIZE).get(int(size), 5)
+        if n < 1:
+            raise InputError(f"graphs per cell = {n}: give at least 1")
+        for noise in noises:
+            for family in families:
+                overrides = {**fixed, **GRID_NOISES[noise], "family": family, "n_genes": int(size)}
+
+                def make(n=n, overrides=overrides) -> list[GRNDataset]:
+                    return [p.data for p in general_corpus(n, seed, split="test", max_genes=max(GRID_SIZES),
+                                                           progress=False, **overrides)]
+
+                cells.append(Cell("simulated", f"{family}/{size}/{noise}", "undirected", int(size), make,
+                                  {"family": family, "size": int(size), "noise": noise}))
+    return cells
+
+
+def sergio_cells(*, names: Sequence[str] = ("DS1", "DS2", "DS3"), noises: Sequence[str] = DS_NOISES,
+                 replicates: Sequence[int] = (0,), cells_per_type: int = 300) -> list[Cell]:
+    """SERGIO's DS1–DS3, regenerated (:func:`~grnular_lib.data.load_sergio_ds`), one cell per dataset × noise."""
+    from .data.sergio_ds import SERGIO_DATASETS, load_sergio_ds
+
+    sizes = {"DS1": 100, "DS2": 400, "DS3": 1200}
+    bad = [n for n in names if n not in SERGIO_DATASETS]
+    if bad:
+        raise InputError(f"unknown SERGIO dataset {bad}; choose from {', '.join(SERGIO_DATASETS)}")
+    cells = []
+    for name in names:
+        for noise in noises:
+            def make(name=name, noise=noise) -> list[GRNDataset]:
+                return [load_sergio_ds(name, r, noise=noise, cells_per_type=cells_per_type) for r in replicates]
+
+            cells.append(Cell("SERGIO DS", f"{name}/{noise}", "undirected", sizes[name], make,
+                              {"dataset": name, "noise": noise}))
+    return cells
+
+
+def beeline_cells(*, networks: Sequence[str] = BEELINE_NETWORKS, datasets: Sequence[str] | None = None
+                  ) -> list[Cell]:
+    """Every BEELINE dataset × gene set with expression in the mirror, one cell per network (TF → gene protocol).
+
+    ``datasets`` restricts to names like ``"mDC"`` or ``"mDC/TFs+500"``.
+    """
+    from .data.beeline import load_beeline, list_beeline
+
+    table = list_beeline()
+    table = table[table["available"] & table["network"].isin(list(networks))]
+    cells = []
+    for row in table.itertuples(index=False):
+        key = f"{row.dataset}/{row.geneset}"
+        if datasets is not None and row.dataset not in datasets and key not in datasets:
+            continue
+        n_genes = 500 if row.geneset == "TFs+500" else 1000
+
+        def make(row=row) -> list[GRNDataset]:
+            return [load_beeline(row.dataset, row.geneset, row.network)]
+
+        cells.append(Cell("BEELINE", f"{key}/{row.network}", "tf", n_genes, make,
+                          {"dataset": key, "network": row.network}))
+    return cells
+
+
+def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed: int = 0,
+             log: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Score every run on every dataset of a cell.
+
+    Runs of the expensive peers (registry ``cached=True``: GRNBoost2, GENIE3, GLASSO, RegDiffusion) use only the
+    first ``expensive_graphs`` datasets of a cell above :data:`EXPENSIVE_ABOVE` genes. A run that fails on a dataset
+    (e.g. a checkpoint that cannot be loaded) is recorded with its error in ``note`` and no score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run × dataset: ``group, cell, graph, run, method, checkpoint, ours, protocol, auprc, auroc,
+        auprc_ratio, epr, chance, seconds, n_genes, n_cells, n_tfs, note`` and the cell's labels.
+    """
+    from .evaluate import run_one
+
+    datasets = cell.make()
+    rows = []
+    for run in runs:
+        spec = get_method(run.method)
+        n = len(datasets)
+        if spec.cached and not run.ours and cell.n_genes > EXPENSIVE_ABOVE:
+            n = min(n, max(1, int(expensive_graphs)))
+        for g, data in enumerate(datasets[:n]):
+            row: dict[str, Any] = {"group": cell.group, "cell": cell.name, "graph": g, "run": run.label,
+                                   "method": run.method, "checkpoint": run.checkpoint or "", "ours": run.ours,
+                                   **cell.labels}
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    result = run_one(run.method, data, protocol=cell.protocol, seed=seed, checkpoint=run.checkpoint,
+                                     use_tfs=None)
+                row.update({k: result[k] for k in ("protocol", "auprc", "auroc", "auprc_ratio", "epr", "chance",
+                                                   "seconds", "n_genes", "n_cells", "n_tfs")})
+                row["note"] = "; ".join(sorted({str(w.message).splitlines()[0][:100] for w in caught}))
+            except Exception as exc:  # a run that cannot run here is recorded, the others carry on
+                row.update({"protocol": cell.protocol, "note": f"failed: {type(exc).__name__}: {exc}"[:200]})
+            rows.append(row)
+            if log is not None:
+                log(f"{cell.group:9s} {cell.name:28s} graph {g} {run.label:28s} "
+                    f"auprc={row.get('auprc', float('nan')):.3f} {row.get('seconds', float('nan')):7.2f}s"
+                    + (f"  ({row['note']})" if row["note"] else ""))
+    return pd.DataFrame(rows)
+
+
+def run_grid(cells: Sequence[Cell], runs: Sequence[Run], *, expensive_graphs: int = 1, seed: int = 0,
+             progress: bool = True) -> pd.DataFrame:
+    """:func:`run_cell` over many cells, one progress line per run and dataset on stderr when ``progress``."""
+    if not cells or not runs:
+        raise InputError("nothing to run: give at least one cell and one method")
+    start = time.perf_counter()
+
+    def log(line: str) -> None:
+        print(f"[{time.perf_counter() - start:7.0f}s] {line}", file=sys.stderr, flush=True)
+
+    return pd.concat([run_cell(c, runs, expensive_graphs=expensive_graphs, seed=seed,
+                               log=log if progress else None) for c in cells], ignore_index=True)
+
+
+def _paired_margin(scores: pd.DataFrame, ours: str, peer: str) -> float:
+    wide = scores.pivot_table(index="graph", columns="run", values="auprc")[[ours, peer]].dropna()
+    return float((wide[ours] - wide[peer]).mean()) if len(wide) else float("nan")
+
+
+def summarise_cells(results: pd.DataFrame, *, default: Run | None = None) -> pd.DataFrame:
+    """Per cell: chance, best peer, best of ours, their paired margin, and the default model's margin.
+
+    Parameters
+    ----------
+    results
+        :func:`run_grid`'s table.
+    default
+        The default model's run (default: :func:`default_method` with its default checkpoint).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, cell, n_graphs, chance, best_peer, best_peer_auprc, best_ours, best_ours_auprc, margin,
+        default_auprc, default_margin, meets_target`` — ``meets_target``: the default model is at least
+        :data:`TARGET_MARGIN` above the best peer where that peer scores ≥ :data:`HARD_CELL_AUPRC`, and not below
+        it elsewhere (the issue's bar); missing when a side did not run.
+    """
+    default = default or Run(default_method())
+    ok = results.dropna(subset=["auprc"])
+    rows = []
+    for (group, cell), sub in ok.groupby(["group", "cell"], sort=False):
+        mean = sub.groupby("run", sort=False)["auprc"].mean()
+        ours = sub.loc[sub["ours"], "run"].unique()
+        peers = sub.loc[~sub["ours"], "run"].unique()
+        row: dict[str, Any] = {"group": group, "cell": cell, "n_graphs": int(sub["graph"].nunique()),
+                               "chance": float(sub.groupby("graph")["chance"].first().mean())}
+        best_peer = mean[peers].idxmax() if len(peers) else None
+        best_ours = mean[ours].idxmax() if len(ours) else None
+        row.update(best_peer=best_peer, best_peer_auprc=mean.get(best_peer, np.nan),
+                   best_ours=best_ours, best_ours_auprc=mean.get(best_ours, np.nan))
+        row["margin"] = _paired_margin(sub, best_ours, best_peer) if best_peer and best_ours else np.nan
+        row["default_auprc"] = mean.get(default.label, np.nan)
+        row["default_margin"] = (_paired_margin(sub, default.label, best_peer)
+                                 if best_peer and default.label in mean.index else np.nan)
+        if np.isnan(row["default_margin"]):
+            row["meets_target"] = None
+        else:
+            need = TARGET_MARGIN if row["best_peer_auprc"] >= HARD_CELL_AUPRC else 0.0
+            row["meets_target"] = bool(row["default_margin"] >= need)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def method_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean AUPRC of every run (columns) in every cell (rows), in the order they ran."""
+    ok = results.dropna(subset=["auprc"])
+    table = ok.pivot_table(index=["group", "cell"], columns="run", values="auprc", aggfunc="mean", sort=False)
+    return table[list(dict.fromkeys(ok["run"]))]
+
+
+def markdown_summary(summary: pd.DataFrame) -> str:
+    """The per-cell summary as a Markdown table (AUPRC to 3 decimals, margins signed)."""
+    head = ["group", "cell", "graphs", "chance", "best peer", "AUPRC", "best of ours", "AUPRC", "margin",
+            "default", "default margin", "meets bar"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+    def f(v: Any, signed: bool = False) -> str:
+        return "–" if v is None or (isinstance(v, float) and np.isnan(v)) else (f"{v:+.3f}" if signed else f"{v:.3f}")
+
+    for r in summary.itertuples(index=False):
+        bar = {True: "yes", False: "**no**"}.get(r.meets_target, "–")
+        lines.append(f"| {r.group} | {r.cell} | {r.n_graphs} | {f(r.chance)} | {r.best_peer or '–'} | "
+                     f"{f(r.best_peer_auprc)} | {r.best_ours or '–'} | {f(r.best_ours_auprc)} | {f(r.margin, True)} | "
+                     f"{f(r.default_auprc)} | {f(r.default_margin, True)} | {bar} |")
+    return "\n".join(lines) + "\n"
+
+
+def margin_heatmap(summary: pd.DataFrame, *, which: str = "margin"):
+    """Heat maps of a margin column (``"margin"``: best of ours − best peer; ``"default_margin"``), one panel per
+    group: simulated cells as (family, noise) × genes, the others as one column per cell.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    if which not in ("margin", "default_margin"):
+        raise InputError(f"which={which!r}: choose 'margin' or 'default_margin'")
+    if summary.empty:
+        raise InputError("no cells to draw: the summary is empty")
+    groups = list(dict.fromkeys(summary["group"]))
+    tables = []
+    for group in groups:
+        sub = summary[summary["group"] == group]
+        if group == "simulated":
+            parts = sub["cell"].str.split("/", expand=True)
+            t = sub.assign(row=parts[0] + " / " + parts[2], genes=parts[1].astype(int)).pivot_table(
+                index="row", columns="genes", values=which, sort=False)
+        else:
+            parts = sub["cell"].str.rsplit("/", n=1, expand=True)
+            t = sub.assign(row=parts[0], col=parts[1]).pivot_table(index="row", columns="col", values=which,
+                                                                   sort=False)
+        tables.append(t)
+    lim = max(0.05, float(np.nanmax(np.abs(summary[which].to_numpy(dtype=float)))) if summary[which].notna().any()
+              else 0.05)
+    heights = [0.45 * len(t) + 1.4 for t in tables]
+    fig, axes = plt.subplots(len(tables), 1, figsize=(7.5, sum(heights)), squeeze=False,
+                             gridspec_kw={"height_ratios": heights})
+    for ax, group, t in zip(axes[:, 0], groups, tables):
+        sns.heatmap(t, annot=True, fmt="+.3f", cmap="RdBu", vmin=-lim, vmax=lim, ax=ax, linewidths=0.5,
+                    linecolor="white", cbar_kws={"label": "AUPRC margin"})
+        ax.set_title(f"{group}: " + ("best of ours − best peer" if which == "margin" else "default model − best peer"))
+        ax.set_xlabel("genes" if group == "simulated" else "")
+        ax.set_ylabel("")
+        ax.tick_params(axis="y", rotation=0)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,96 @@
+"""The generalisation harness: cells from the test split, runs, per-cell summary, margins, heat map, benchmark CLI."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from grnular_lib import generalisation as gen
+from grnular_lib.errors import InputError
+from grnular_lib.simulate.general import general_seed
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRNULAR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_simulated_cells_use_the_test_split_and_fix_the_grid_parameters():
+    cells = gen.simulated_cells(sizes=[60], noises=["clean", "ds"], families=["hierarchical"], graphs=2,
+                                fixed={"tf_ratio": 0.1, "n_cell_types": 2, "n_cells": 100})
+    assert [c.name for c in cells] == ["hierarchical/60/clean", "hierarchical/60/ds"]
+    data = cells[1].make()
+    assert len(data) == 2 and all(d.n_genes == 60 and d.n_cells == 100 and len(d.tfs) == 6 for d in data)
+    assert data[0].name.startswith("general/test/0/hierarchical/ds") and data[0].expression.max() < 15  # log1p
+    from grnular_lib.simulate.general import draw_general
+
+    again = draw_general(general_seed(gen.GRID_SEED, "test", 1), family="hierarchical", n_genes=60, noise="ds",
+                         tf_ratio=0.1, n_cell_types=2, n_cells=100, max_genes=max(gen.GRID_SIZES))
+    np.testing.assert_array_equal(again.data.expression, data[1].expression)
+
+
+def _results(rows):
+    cols = ["group", "cell", "graph", "run", "ours", "auprc", "chance"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_summary_picks_best_peer_and_pairs_the_margins():
+    default = gen.Run("grnular")
+    rows = []
+    for g, (ours, pearson, boost) in enumerate([(0.50, 0.40, 0.45), (0.30, 0.20, np.nan), (0.70, 0.60, np.nan)]):
+        rows += [("simulated", "a", g, "GRNUlar", True, ours, 0.05), ("simulated", "a", g, "Pearson-TF", False,
+                                                                      pearson, 0.05),
+                 ("simulated", "a", g, "GRNBoost2", False, boost, 0.05)]
+    rows += [("BEELINE", "b", 0, "GRNUlar", True, 0.03, 0.02), ("BEELINE", "b", 0, "Ridge-TF", False, 0.04, 0.02)]
+    s = gen.summarise_cells(_results(rows), default=default).set_index("cell")
+    # GRNBoost2 ran on one graph only (0.45 > Pearson's mean 0.40): it is the best peer, the margin is paired on graph 0
+    assert s.loc["a", "best_peer"] == "GRNBoost2" and s.loc["a", "margin"] == pytest.approx(0.05)
+    assert s.loc["a", "best_ours_auprc"] == pytest.approx(0.5) and bool(s.loc["a", "meets_target"])
+    assert s.loc["b", "default_margin"] == pytest.approx(-0.01) and not s.loc["b", "meets_target"]
+    assert s.loc["b", "chance"] == pytest.approx(0.02) and s.loc["a", "n_graphs"] == 3
+    md = gen.markdown_summary(s.reset_index())
+    assert "| BEELINE | b |" in md and "**no**" in md and "+0.050" in md
+    fig = gen.margin_heatmap(s.reset_index().assign(cell=["random/100/clean", "mDC/TFs+500/STRING"]))
+    assert len(fig.axes) == 4  # two panels, two colour bars
+
+
+def test_run_cell_scores_every_run_and_records_failures():
+    cell = gen.simulated_cells(sizes=[50], noises=["clean"], families=["random"], graphs=1,
+                               fixed={"tf_ratio": 0.2, "n_cell_types": 2, "n_cells": 120})[0]
+    runs = [gen.Run("ridge"), gen.Run("rank-average"), gen.Run("grnular-jac", "no-such-checkpoint")]
+    table = gen.run_cell(cell, runs)
+    assert list(table["run"]) == ["Ridge-TF", "Rank-average-TF", "GRNUlar-jac [no-such-checkpoint]"]
+    ok = table.dropna(subset=["auprc"])
+    assert len(ok) == 2 and (ok["auprc"] > 2 * ok["chance"]).all()
+    assert table["note"].iloc[2].startswith("failed: CheckpointError")
+    summary = gen.summarise_cells(table)
+    assert summary["best_peer"].iloc[0] in ("Ridge-TF", "Rank-average-TF") and summary["best_ours"].iloc[0] is None
+
+
+def test_bad_inputs():
+    with pytest.raises(InputError, match="METHOD=CHECKPOINT"):
+        gen.parse_checkpoints(["grnular"])
+    with pytest.raises(InputError, match="takes no checkpoint"):
+        gen.parse_checkpoints(["ridge=x"])
+    with pytest.raises(InputError, match="unknown noise"):
+        gen.simulated_cells(noises=["loud"])
+    with pytest.raises(InputError, match="nothing to run"):
+        gen.run_grid([], [gen.Run("ridge")])
+
+
+def test_benchmark_script_runs_a_tiny_slice(tmp_path):
+    out = tmp_path / "gen"
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "generalisation.py"), "--sizes", "50", "--noises", "clean",
+           "--families", "hierarchical", "--graphs", "1", "--no-real", "--methods", "pearson", "ridge",
+           "rank-average", "--checkpoint", "grnular-jac=grnular-jac-clean", "--out", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {"runs.csv", "cells.csv", "cells.md", "methods.csv", "margins.png"} <= {p.name for p in out.iterdir()}
+    cells = pd.read_csv(out / "cells.csv")
+    assert cells["best_ours"].iloc[0] == "GRNUlar-jac [grnular-jac-clean]" and np.isfinite(cells["margin"].iloc[0])
+    bad = subprocess.run(cmd[:2] + ["--checkpoint", "ridge"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("grnular: error:") and "METHOD=CHECKPOINT" in bad.stderr
