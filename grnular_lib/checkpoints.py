@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -103,9 +102,11 @@ def load_checkpoint(path: str | Path, *, method: str | None = None) -> dict[str,
         library version.
     """
     path = Path(path)
+    if path.is_dir():
+        raise CheckpointError(f"{path} is a directory; give a checkpoint file written by `grnular train`")
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError, TypeError, OSError) as exc:
+    except Exception as exc:  # torch's restricted unpickler raises many types (KeyError, UnpicklingError, …) on junk
         raise CheckpointError(f"{path}: not a safe GRNUlar checkpoint ({type(exc).__name__}: {str(exc)[:200]}); "
                               "it holds objects other than tensors and plain values, or is damaged. Use a file "
                               "written by `grnular train`") from None
@@ -121,11 +122,35 @@ def load_checkpoint(path: str | Path, *, method: str | None = None) -> dict[str,
         raise CheckpointError(f"{path}: a checkpoint of model {raw.get('method')!r}, not of {method!r}; pass "
                               f"--method {raw.get('method')} or a checkpoint trained for {method}")
     try:
-        return {"method": raw["method"], "config": json.loads(raw["config"]),
-                "validation": json.loads(raw["validation"]), "training": json.loads(raw["training"]),
-                "state": dict(raw["state"]), "library_version": version}
+        checkpoint = {"method": raw["method"], "config": json.loads(raw["config"]),
+                      "validation": json.loads(raw["validation"]), "training": json.loads(raw["training"]),
+                      "state": dict(raw["state"]), "library_version": version}
     except (KeyError, TypeError, json.JSONDecodeError) as exc:
         raise CheckpointError(f"{path}: incomplete checkpoint ({exc}); retrain it with `grnular train`") from None
+    if method is not None:
+        _check_config(path, method, checkpoint["config"])
+    return checkpoint
+
+
+def _check_config(path: Path, method: str, config: Any) -> None:
+    """Refuse a stored model config that the model of ``method`` cannot be built from (unknown or mistyped keys)."""
+    import inspect
+
+    from .models import METHOD_SPECS
+
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{path}: the stored model config is not a mapping; retrain it with `grnular train`")
+    cls = METHOD_SPECS[method][0] if method in METHOD_SPECS else None
+    if cls is None:
+        return
+    parameters = inspect.signature(cls).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    unknown = sorted(set(config) - set(parameters))
+    if unknown:
+        raise CheckpointError(f"{path}: the stored config has settings {unknown} that a {method} model of this "
+                              f"library version does not know; use a checkpoint written by this version's "
+                              "`grnular train`, or retrain it")
 
 
 def model_card(path: str | Path, *, results: str | None = None) -> str:
