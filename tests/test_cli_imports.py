@@ -65,3 +65,8 @@ def test_written_expression_reads_back_as_pandas_writes_it(tmp_path):
         pd.DataFrame(table, index=genes, columns=cells).to_csv(tmp_path / "pandas.csv", float_format=float_format)
         with gzip.open(tmp_path / "fast.csv.gz", "rt", newline="") as fh:
             assert fh.read() == (tmp_path / "pandas.csv").read_text()
+
+
+def test_data_list_loads_neither_pandas_nor_torch():
+    loaded = loaded_after("from grnular_lib.cli import main\nassert main(['data', 'list']) == 0\n")
+    assert "pandas" not in loaded and "torch" not in loaded

@@ -1,12 +1,31 @@
-"""Public data: manifests, local resolution and download, and loaders returning :class:`~grnular_lib.dataset.GRNDataset`."""
+"""Public data: manifests, local resolution and download, and loaders returning :class:`~grnular_lib.dataset.GRNDataset`.
+
+The names below load their module on first use, so ``grnular data list`` (which needs only the manifests) does not
+import pandas or the loaders.
+"""
 from __future__ import annotations
 
-from .beeline import list_beeline, load_beeline
-from .case_study import load_mesc_case_study, read_go_sets
-from .manifests import get_manifest, load_manifests
-from .preprocess import paper_gene_selection
-from .resolve import fetch, resolve_file
-from .sergio_ds import load_sergio_ds, sergio_grn
+from importlib import import_module
+from typing import Any
 
-__all__ = ["fetch", "get_manifest", "list_beeline", "load_beeline", "load_manifests", "load_mesc_case_study",
-           "load_sergio_ds", "paper_gene_selection", "read_go_sets", "resolve_file", "sergio_grn"]
+#: public name -> the module of this package that defines it
+_EXPORTS: dict[str, str] = {
+    "fetch": "resolve", "get_manifest": "manifests", "list_beeline": "beeline", "load_beeline": "beeline",
+    "load_manifests": "manifests", "load_mesc_case_study": "case_study", "load_sergio_ds": "sergio_ds",
+    "paper_gene_selection": "preprocess", "read_go_sets": "case_study", "resolve_file": "resolve",
+    "sergio_grn": "sergio_ds",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
