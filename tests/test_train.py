@@ -58,7 +58,7 @@ def test_train_command_writes_a_loadable_checkpoint_and_model_card(tmp_path):
     ck = load_checkpoint(out, method="glad-tf")
     assert ck["training"]["seed"] == 3 and ck["training"]["setting"]["genes"] == 20
     assert len(ck["validation"]["history"]) == 2
-    card = out.with_suffix(".md").read_text()
+    card = out.with_name(f"{out.stem}.card.md").read_text()
     assert "glad-tf" in card and "validation AUPRC" in card
 
 
@@ -73,7 +73,7 @@ def test_train_command_records_the_simulation_parameters_and_checks_them(tmp_pat
     assert main(base + ["--noise-params", "1", "--decay", "0.8", "--sampling-state", "5"]) == 0
     setting = load_checkpoint(out)["training"]["setting"]
     assert (setting["noise_q"], setting["decay"], setting["sampling_state"]) == (1.0, 0.8, 5)
-    card = out.with_suffix(".md").read_text()
+    card = out.with_name(f"{out.stem}.card.md").read_text()
     assert "--noise-params 1.0 --decay 0.8 --sampling-state 5" in card
     _, settings, _ = simulation_setup(**setting)
     assert (settings.noise_q, settings.decay, settings.sampling_state) == (1.0, 0.8, 5)

@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the corpora and of training (default 0)")
     p.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
     p.add_argument("-o", "--output", required=True,
-                   help="checkpoint file to write (.pt); its model card is written next to it (.md)")
+                   help="checkpoint file to write (.pt); its model card is written next to it as <stem>.card.md")
     p.set_defaults(func=run_train)
 
 
@@ -63,14 +63,60 @@ def command_line(args: argparse.Namespace) -> str:
     return " ".join(shlex.quote(p) for p in parts)
 
 
+def model_card_path(checkpoint: Path) -> Path:
+    """Where ``grnular train`` writes the model card of ``checkpoint``: ``<stem>.card.md`` beside it (never the
+    checkpoint itself, whatever its name)."""
+    return checkpoint.with_name(f"{checkpoint.stem}.card.md")
+
+
+def _check_device(device: str) -> None:
+    """Refuse a torch device that does not exist here, before any simulation."""
+    import torch
+
+    try:
+        torch.empty(1, device=torch.device(device))
+    except Exception as exc:  # torch raises RuntimeError, AssertionError or ValueError, depending on the build
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        have = f"cuda:0 … cuda:{n - 1}" if n else "no CUDA device"
+        raise InputError(f"--device {device}: not usable on this machine ({reason}); it has cpu and {have}") from None
+
+
+def _check_arguments(args: argparse.Namespace) -> Path:
+    """Check the options that can be wrong before minutes of simulation and training; returns the output path."""
+    import math
+
+    from ..outputs import check_output
+    from ..seeds import check_seed
+
+    out = check_output(args.output)
+    check_output(model_card_path(out))
+    check_seed(args.seed, option="--seed")
+    for name in ("epochs", "n_unrolled", "inner_steps"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise InputError(f"--{name.replace('_', '-')} {value}: must be at least 1")
+    for name, example in (("lr", "0.02"), ("beta", "2")):
+        value = getattr(args, name)
+        if not (math.isfinite(value) and value > 0):
+            raise InputError(f"--{name} {value}: must be a positive number (e.g. {example})")
+    if args.dropout_percentile is not None and not 0 <= args.dropout_percentile <= 100:
+        raise InputError(f"--dropout-percentile {args.dropout_percentile}: a percentile lies in 0 … 100 (e.g. 25)")
+    if not math.isfinite(args.noise_params) or not math.isfinite(args.decay):
+        raise InputError("--noise-params and --decay must be finite numbers")
+    if args.device is not None:
+        _check_device(args.device)
+    return out
+
+
 def run_train(args: argparse.Namespace) -> int:
     """Carry out ``grnular train``; returns the exit status."""
     from ..checkpoints import model_card, save_checkpoint
     from ..training import train_model
 
-    out = Path(args.output)
-    if out.is_dir():
-        raise InputError(f"-o {out} is a directory; give the checkpoint file to write, e.g. {out}/model.pt")
+    from ..cache import atomic_write
+
+    out = _check_arguments(args)
     for name in ("genes", "cells_per_type", "cell_types", "sampling_state", "train_graphs", "valid_graphs",
                  "batch_size"):
         if getattr(args, name) < 1:
@@ -98,10 +144,8 @@ def run_train(args: argparse.Namespace) -> int:
     validation = {"best_epoch": result.best_epoch, "best": result.best, "history": result.history}
     save_checkpoint(out, method=args.method, state=result.model.state_dict(), config=model.config,
                     validation=validation, training=training)
-    card = out.with_suffix(".md")
-    tmp = card.with_name(f".{card.name}.tmp")
-    tmp.write_text(model_card(out), encoding="utf-8")
-    tmp.replace(card)
+    card = model_card_path(out)
+    atomic_write(card, lambda tmp: tmp.write_text(model_card(out), encoding="utf-8"))
     b = result.best
     print(f"wrote {out} and its model card {card.name}: {args.method}, best epoch {result.best_epoch}, validation AUPRC {b['valid_auprc']:.3f} "
           f"(untrained {result.history[0]['valid_auprc']:.3f}), AUROC {b['valid_auroc']:.3f}", file=sys.stderr)
