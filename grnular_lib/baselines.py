@@ -31,6 +31,7 @@ import numpy as np
 
 from .cache import digest, load_arrays, resolve_cache, save_arrays
 from .errors import InputError
+from .seeds import check_seed
 from .methods import method_names
 
 #: Methods computed here (engine ``"baselines"`` of :data:`grnular_lib.methods.METHODS`).
@@ -341,6 +342,7 @@ def baseline_scores(X: np.ndarray, tf_index: np.ndarray | None, *, method: str, 
     """
     name = str(method).lower()
     X, tf_index = _check_input(X, tf_index, name)
+    seed = check_seed(seed)  # arboreto fails every regression silently on a seed outside 0 … 2**32 - 1
     folder = resolve_cache(cache) if name in CACHED_METHODS else None
     key = None
     if folder is not None:
