@@ -1,0 +1,148 @@
+"""Chapter 8, does it generalise? The held-out grid of :mod:`grnular_lib.generalisation` (the harness of
+``benchmarks/generalisation.py``), the issue's bar, and where the models still lose."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from grnular_lib import claims as cl
+from grnular_lib import generalisation as gen
+from grnular_lib.claims import Claim
+from grnular_lib.methods import METHODS
+
+
+def cells(params: dict[str, Any]) -> list[gen.Cell]:
+    """The chapter's cells: the simulated grid, the chosen SERGIO DS datasets and BEELINE datasets."""
+    out = gen.simulated_cells(sizes=params["sizes"], noises=params["noises"], families=params["families"],
+                              graphs=params["graphs_per_cell"],
+                              fixed={"tf_ratio": 0.1, "n_cell_types": params["grid_cell_types"],
+                                     "n_cells": params["grid_cells"]})
+    if params["ds_names"]:
+        out += gen.sergio_cells(names=params["ds_names"], cells_per_type=params["ds_cells_per_type"])
+    if params["beeline_datasets"]:
+        out += gen.beeline_cells(datasets=[f"{d}/TFs+500" for d in params["beeline_datasets"]])
+    return out
+
+
+def runs(params: dict[str, Any]) -> list[gen.Run]:
+    """Every method with its default checkpoint, plus the extra ``METHOD=CKPT`` runs."""
+    return [gen.Run(m) for m in params["methods"]] + gen.parse_checkpoints(params["checkpoints"])
+
+
+def results(params: dict[str, Any]) -> pd.DataFrame:
+    """Every run on every dataset of every cell (:func:`grnular_lib.generalisation.run_grid`)."""
+    return gen.run_grid(cells(params), runs(params), expensive_graphs=params["expensive_graphs"],
+                        seed=params["seed"], progress=False)
+
+
+def setting_table() -> pd.DataFrame:
+    """The ranges of the ``general`` training distribution, one row per range."""
+    from grnular_lib.simulate.general import GENERAL_SETTING
+
+    d = GENERAL_SETTING.to_dict()
+    return pd.DataFrame({"range": list(d), "value": [str(v) for v in d.values()]}).set_index("range")
+
+
+def shape_table(seeds: int = 5) -> pd.DataFrame:
+    """SERGIO's DS networks beside hierarchical and §3.2 random graphs of the same sizes (means over ``seeds``)."""
+    from grnular_lib.data.sergio_ds import sergio_grn
+    from grnular_lib.simulate import hierarchical_grn, random_grn
+    from grnular_lib.simulate.hierarchical import graph_shape
+
+    rows = []
+    for name, n, levels in (("DS1", 100, 3), ("DS2", 400, 6), ("DS3", 1200, 7)):
+        rows.append({"graph": name, **graph_shape(sergio_grn(name))})
+        for label, make in ((f"hierarchical, {levels} levels", lambda s: hierarchical_grn(n, n_levels=levels, seed=s)),
+                            ("random (§3.2)", lambda s: random_grn(n, seed=s))):
+            mean = pd.DataFrame([graph_shape(make(s)) for s in range(seeds)]).mean()
+            rows.append({"graph": f"{label}, {n} genes", **mean.to_dict()})
+    return pd.DataFrame(rows).set_index("graph").round(2)
+
+
+def where_they_lose(summary: pd.DataFrame) -> str:
+    """Plain sentences: the cells where the best of our models, and where the default model, is below the best peer."""
+    lines = []
+    for column, who in (("margin", "the best of the project's models"), ("default_margin", "the default model")):
+        known = summary.dropna(subset=[column])
+        lose = known[known[column] < 0]
+        if known.empty:
+            lines.append(f"No cell had both {who} and a peer.")
+        elif lose.empty:
+            lines.append(f"In all {len(known)} cells {who} is at or above the best peer.")
+        else:
+            worst = lose.sort_values(column).head(6)
+            lines.append(f"In {len(lose)} of {len(known)} cells {who} is below the best peer: "
+                         + "; ".join(f"{r.group} {r.cell} ({getattr(r, column):+.3f} against {r.best_peer})"
+                                     for r in worst.itertuples(index=False))
+                         + (" …" if len(lose) > len(worst) else "") + ".")
+    return "\n".join(lines)
+
+
+def _bar_claim(hard: bool) -> Claim:
+    def check(results: pd.DataFrame) -> tuple[str, str]:
+        s = gen.summarise_cells(results).dropna(subset=["default_margin"])
+        s = s[(s["best_peer_auprc"] >= gen.HARD_CELL_AUPRC) == hard]
+        if s.empty:
+            return "no such cell in this run", "not run"
+        met = int(s["meets_target"].sum())
+        miss = s[~s["meets_target"].astype(bool)]
+        found = f"met in {met} of {len(s)} cells" + (
+            " (misses: " + "; ".join(f"{r.cell} {r.default_margin:+.3f}" for r in miss.head(3).itertuples()) + ")"
+            if len(miss) else "")
+        return found, "yes" if met == len(s) else ("no" if met == 0 else "partly")
+
+    if hard:
+        return Claim(f"Default model ≥ best peer + {gen.TARGET_MARGIN} where the best peer scores ≥ "
+                     f"{gen.HARD_CELL_AUPRC}", "asked for every such cell", check)
+    return Claim(f"Default model not below the best peer where the best peer scores < {gen.HARD_CELL_AUPRC}",
+                 "asked for every such cell", check)
+
+
+def _ds3_claim() -> Claim:
+    def check(results: pd.DataFrame) -> tuple[str, str]:
+        r = results[(results["cell"] == "DS3/clean") & (results["method"] == gen.default_method())
+                    & (results["checkpoint"] == "")].dropna(subset=["auprc"])
+        if r.empty:
+            return "DS3 clean was not run with the default model", "not run"
+        value = r["auprc"].mean()
+        return f"{value:.3f}", "yes" if value >= 0.45 else "no"
+
+    return Claim("Default model's AUPRC on DS3, clean", "≥ 0.45", check)
+
+
+def _beeline_claim() -> Claim:
+    def check(results: pd.DataFrame) -> tuple[str, str]:
+        r = results[(results["group"] == "BEELINE") & (results["checkpoint"] == "")].dropna(subset=["auprc"])
+        default = gen.default_method()
+        floors = [m for m in r["method"].unique() if METHODS[m].kind == "floor"]
+        if r.empty or default not in set(r["method"]) or not floors:
+            return "BEELINE, the default model or the floors were not run", "not run"
+        wide = r.pivot_table(index="cell", columns="method", values="auprc")
+        above = int((wide[default] > wide[floors].max(axis=1)).sum())
+        found = f"above every floor on {above} of {len(wide)} dataset × network pairs"
+        return found, "yes" if above > len(wide) / 2 else ("no" if above == 0 else "partly")
+
+    return Claim("Default model above every floor on BEELINE (TF → gene)", "most dataset × network pairs", check)
+
+
+def claims() -> list[Claim]:
+    """What issue 8 asks of a model that generalises, checked on this run."""
+    return [_bar_claim(True), _bar_claim(False), _ds3_claim(), _beeline_claim()]
+
+
+def paper_vs_run(results: pd.DataFrame) -> pd.DataFrame:
+    """The chapter's "asked vs this run" table (``paper`` = what the project asks of a general model)."""
+    return cl.paper_vs_run(results, claims()).rename(columns={"paper": "asked"})
+
+
+def verdict_sentence(table: pd.DataFrame, params: dict[str, Any]) -> str:
+    """How many of the asks this run meets, in one or two sentences."""
+    counts = table["holds here"].value_counts()
+    text = (f"In this run ({params['profile']} profile) {int(counts.get('yes', 0))} of {len(table)} of these asks "
+            f"are met, {int(counts.get('partly', 0))} partly and {int(counts.get('no', 0))} not"
+            + (f"; {int(counts.get('not run', 0))} could not be checked with these settings" if counts.get("not run")
+               else "") + ".")
+    if params["profile"] == "smoke":
+        text += " The smoke profile runs tiny settings to test that the chapter executes; its numbers say nothing."
+    return text
