@@ -100,9 +100,11 @@ def thresholded_subnetwork(scores: np.ndarray, genes: Sequence[str], selected: S
 
 
 def target_neighbourhood(scores: np.ndarray, genes: Sequence[str], tf_index: np.ndarray, target: str, *,
-                         n_regulators: int = 8, threshold: float = 0.0) -> pd.DataFrame:
-    """The target's neighbourhood, small enough to read: its ``n_regulators`` best-scored TFs and the edges among
-    them whose scaled score (:func:`scaled_scores`) exceeds ``threshold``.
+                         n_regulators: int = 8, threshold: float = 0.0, max_among: int | None = None
+                         ) -> pd.DataFrame:
+    """The target's neighbourhood, small enough to read: its ``n_regulators`` best-scored TFs and the strongest
+    ``max_among`` edges among them (default: ``n_regulators``; one direction per pair) whose scaled score
+    (:func:`scaled_scores`) exceeds ``threshold``.
 
     Returns
     -------
@@ -119,12 +121,14 @@ def target_neighbourhood(scores: np.ndarray, genes: Sequence[str], tf_index: np.
     pos = {g: i for i, g in enumerate(genes)}
     rows = [{"TF": t, "target": target, "importance": float(v), "kind": "to target"}
             for t, v in zip(top["TF"], top["score"])]
+    among = []
     for a in top["TF"]:
         for b in top["TF"]:
             v = S[pos[a], pos[b]]
             if a != b and v > threshold and (v > S[pos[b], pos[a]] or (v == S[pos[b], pos[a]] and a < b)):
-                rows.append({"TF": a, "target": b, "importance": float(v), "kind": "among regulators"})
-    return pd.DataFrame(rows).sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+                among.append({"TF": a, "target": b, "importance": float(v), "kind": "among regulators"})
+    among = sorted(among, key=lambda r: -r["importance"])[:n_regulators if max_among is None else max_among]
+    return pd.DataFrame(rows + among).sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def ranked_regulators(scores: np.ndarray, genes: Sequence[str], tf_index: np.ndarray, target: str) -> pd.DataFrame:

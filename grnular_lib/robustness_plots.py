@@ -15,6 +15,8 @@ import seaborn as sns
 
 from .errors import InputError
 
+#: Curvature of the edges among a target's regulators (straight ones would cross the target in the centre).
+_CURVE = "arc3,rad=0.25"
 #: Where each source of variation is drawn, relative to the method's row.
 _OFFSETS = {"seeds": -0.17, "bootstrap": 0.17}
 
@@ -67,19 +69,20 @@ def neighbourhood(edges: pd.DataFrame, *, target: str, tfs: Sequence[str] = (), 
     pos = nx.shell_layout(G, nlist=[[target], ring])
     fig, ax = plt.subplots(figsize=(7, 6.5))
     top = max(float(edges["importance"].max()), 1e-12)
-    for kind, style, colour in (("to target", "solid", "#c0392b"), ("among regulators", "dashed", "#7f8c8d")):
+    styles = {"to target": ("solid", "#c0392b", "arc3,rad=0.0"), "among regulators": ("dashed", "#7f8c8d", _CURVE)}
+    for kind, (style, colour, curve) in styles.items():
         sel = [(a, b) for a, b, d in G.edges(data=True) if d["kind"] == kind]
         if sel:
             nx.draw_networkx_edges(G, pos, edgelist=sel, ax=ax, style=style, edge_color=colour, arrows=True,
                                    width=[0.8 + 3.5 * G.edges[e]["weight"] / top for e in sel], node_size=1500,
-                                   arrowsize=14)
+                                   arrowsize=14, connectionstyle=curve)
+            nx.draw_networkx_edge_labels(G, pos, ax=ax, font_size=7, label_pos=0.4, connectionstyle=curve,
+                                         edge_labels={e: f"{G.edges[e]['weight']:.2f}" for e in sel})
     tf_set = set(tfs)
     nx.draw_networkx_nodes(G, pos, ax=ax, node_size=1500,
                            node_color=["#f5b7b1" if n == target else "#ffd84d" if n in tf_set else "#e8eef7"
                                        for n in G.nodes], edgecolors="#555555")
     nx.draw_networkx_labels(G, pos, ax=ax, font_size=8)
-    nx.draw_networkx_edge_labels(G, pos, ax=ax, font_size=7, label_pos=0.35,
-                                 edge_labels={(a, b): f"{d['weight']:.2f}" for a, b, d in G.edges(data=True)})
     ax.set_title(title or f"the {len(ring)} best-scored regulators of {target} (scores scaled to [0, 1])")
     ax.set_axis_off()
     fig.tight_layout()

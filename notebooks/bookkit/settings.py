@@ -122,7 +122,8 @@ def model_checkpoints(params: dict[str, Any]) -> dict[str, str]:
         A model has no shipped checkpoint for the setting; the message lists the shipped ones.
     """
     from grnular_lib.checkpoints import resolve_checkpoint
-    methods = {m for key in ("methods", "methods_tf", "methods_no_tf", "runtime_methods", "method")
+    methods = {m for key in ("methods", "methods_tf", "methods_no_tf", "runtime_methods", "method", "rank_methods",
+                             "rank_full_only")
                for m in ([params[key]] if isinstance(params.get(key), str) else params.get(key) or [])}
     out = {}
     for m in sorted(methods & set(method_names(engine="unrolled"))):
@@ -145,6 +146,18 @@ def _methods(name: str, values: Any) -> None:
     _choices(name, values, available_methods(), "method(s)")
     if not list([values] if isinstance(values, str) else values):
         raise InputError(f"{name} is empty; give at least one method")
+
+
+def _some_methods(name: str, values: Any) -> None:
+    from grnular_lib.infer import available_methods
+
+    _choices(name, values, available_methods(), "method(s)")  # an empty list is allowed
+
+
+def _whole_numbers(name: str, values: Any) -> None:
+    values = values if isinstance(values, list) else [values]
+    if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in values):
+        raise InputError(f"{name}={values!r}: give whole numbers ≥ 0")
 
 
 def _model_methods(name: str, values: Any) -> None:
@@ -198,7 +211,9 @@ _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "beeline_networks": _beeline_networks, "cells": _positive_ints, "cell_types": _positive_ints,
     "n_test_graphs": _positive_ints, "replicates": _positive_ints, "hidden_sizes": _positive_ints,
     "genes": _positive_ints, "dropout_percentiles": _percentiles, "go_terms": _go_terms,
-    "score_threshold": _threshold, "method": _methods,
+    "score_threshold": _threshold, "method": _methods, "rank_methods": _some_methods,
+    "rank_full_only": _some_methods, "rank_seeds": _whole_numbers, "rank_resamples": _whole_numbers,
+    "neighbourhood_size": _positive_ints,
 }
 
 
