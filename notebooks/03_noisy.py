@@ -35,7 +35,7 @@ n_test_graphs: "Optional[int]" = None  # simulated test graphs per setting
 seed: "Optional[int]" = None  # random seed of the test graphs and of the methods
 
 # %%
-from bookkit import ch03_noisy as chapter, report, settings, simulated
+from bookkit import ch03_noisy as chapter, peers, report, settings, simulated
 from grnular_lib import plots, sweep
 
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
@@ -43,6 +43,7 @@ params = settings.notebook_params("03_noisy", profile, methods_no_tf=methods_no_
     model_setting=model_setting, genes=genes, cells=cells, cell_types=cell_types,
     dropout_percentiles=dropout_percentiles, n_test_graphs=n_test_graphs, seed=seed)
 client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
+peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
 
 # %% [markdown]

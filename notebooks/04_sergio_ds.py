@@ -36,7 +36,7 @@ model_setting: "Optional[str]" = None  # shipped checkpoints <method>-<model_set
 seed: "Optional[int]" = None  # random seed of the test graphs and of the methods
 
 # %%
-from bookkit import ch04_sergio_ds as chapter, report, settings
+from bookkit import ch04_sergio_ds as chapter, peers, report, settings
 from grnular_lib import plots, sweep
 
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
@@ -44,6 +44,7 @@ params = settings.notebook_params("04_sergio_ds", profile, ds_names=ds_names, re
     cells_per_type=cells_per_type, methods_no_tf=methods_no_tf, methods_tf=methods_tf, model_setting=model_setting,
     seed=seed)
 client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
+peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
 
 # %% [markdown]

@@ -34,7 +34,7 @@ repeats: "Optional[int]" = None  # timed repeats per method (the median is repor
 seed: "Optional[int]" = None  # random seed of the test graphs and of the methods
 
 # %%
-from bookkit import ch07_runtimes as chapter, report, settings
+from bookkit import ch07_runtimes as chapter, peers, report, settings
 from grnular_lib import plots
 from grnular_lib.environment import hardware_description
 
@@ -42,6 +42,7 @@ from grnular_lib.environment import hardware_description
 params = settings.notebook_params("07_runtimes", profile, genes=genes, cells=cells, hidden_sizes=hidden_sizes,
     runtime_methods=runtime_methods, model_setting=model_setting, repeats=repeats, seed=seed)
 client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
+peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
 
 # %% [markdown]
