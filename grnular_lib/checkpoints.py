@@ -107,7 +107,7 @@ def load_checkpoint(path: str | Path, *, method: str | None = None) -> dict[str,
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch's restricted unpickler raises many types (KeyError, UnpicklingError, …) on junk
-        raise CheckpointError(f"{path}: not a safe GRNUlar checkpoint ({type(exc).__name__}: {str(exc)[:200]}); "
+        raise CheckpointError(f"{path}: not a safe GRNUlar checkpoint (torch.load: {type(exc).__name__}); "
                               "it holds objects other than tensors and plain values, or is damaged. Use a file "
                               "written by `grnular train`") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:

@@ -74,8 +74,7 @@ def _table_layout(path: Path) -> tuple[str | None, str]:
         with opener(path, "rt", encoding="utf-8-sig") as fh:
             first = next((line for line in fh if line.strip()), "")
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-        raise InputError(f"{path}: the gzip stream is damaged or truncated ({exc}); download or copy the file "
-                         "again") from None
+        raise _damaged_gzip(path, exc) from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a text table (its bytes are not UTF-8); export it as .csv "
                          "(genes × cells, gene names in the first column)") from None
@@ -92,11 +91,27 @@ def _table_layout(path: Path) -> tuple[str | None, str]:
         warnings.warn(f"{path}: the name says {_DELIMITER_NAMES[expected]}-separated, but the file is "
                       f"{_DELIMITER_NAMES[sep]}-separated; read it as such", stacklevel=4)
         return compression, sep
+    if compression:
+        _check_gzip_stream(path)
     if ";" in first:
         raise InputError(f"{path}: semicolon-separated (a spreadsheet's regional CSV export?); save it as a "
                          "comma-separated .csv or a tab-separated .tsv, with '.' as decimal point")
     raise InputError(f"{path}: the first line has no comma or tab, so the table has one column; expected BEELINE's "
                      "layout, genes × cells with gene names in the first column and cell names in the header")
+
+
+def _damaged_gzip(path: Path, exc: BaseException) -> InputError:
+    return InputError(f"{path}: the gzip stream is damaged or truncated ({exc}); download or copy the file again")
+
+
+def _check_gzip_stream(path: Path) -> None:
+    """Read a gzip file to its end; a damaged stream is an :class:`InputError`."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            while fh.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error) as exc:
+        raise _damaged_gzip(path, exc) from None
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -107,7 +122,11 @@ def _read_table(path: Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} holds no table; expected BEELINE's layout, genes × cells with gene names in the "
                          "first column") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError, zlib.error) as exc:
+    except (EOFError, OSError, zlib.error) as exc:
+        if compression:
+            raise _damaged_gzip(path, exc) from None
+        raise InputError(f"{path}: cannot be read ({exc})") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as a {_DELIMITER_NAMES[sep]}-separated table "
                          f"({str(exc).strip()}); every row needs the same number of fields") from None
 
@@ -296,7 +315,7 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
     too_large = np.abs(X) > _FLOAT32_MAX
     if too_large.any():
         i, j = np.argwhere(too_large)[0]
-        raise InputError(f"{source}: {int(too_large.sum())} values beyond float32's range ±{_FLOAT32_MAX:.3g} (first: "
+        raise InputError(f"{source}: values beyond float32's range ±{_FLOAT32_MAX:.3g}: {int(too_large.sum())} (first: "
                          f"{X[i, j]:.3g} at gene {genes[j]!r}, cell {str(cells[i])!r}); log-transform (log1p) or "
                          "rescale the data")
     if not allow_negative and (X < 0).any():

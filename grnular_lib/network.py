@@ -105,7 +105,7 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
     bad = importance.isna() | ~np.isfinite(importance.fillna(0))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"{path}: {int(bad.sum())} edges have a missing, non-numeric, NaN or infinite importance "
+        raise InputError(f"{path}: edges with a missing, non-numeric, NaN or infinite importance: {int(bad.sum())} "
                          f"(first: line {i + 2}, {edges['TF'].iloc[i]} → {edges['target'].iloc[i]}: "
                          f"{edges['importance'].iloc[i]!r}); give every edge a finite number")
     edges = edges.assign(importance=importance.astype(float))
@@ -116,8 +116,8 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
         conflicting = spread[spread > 0]
         if len(conflicting):
             tf, target = conflicting.index[0]
-            raise InputError(f"{path}: {len(conflicting)} TF → target pairs are listed more than once with different "
-                             f"importances (first: {tf} → {target}); keep one row per pair")
+            raise InputError(f"{path}: TF → target pairs listed more than once with different importances: "
+                             f"{len(conflicting)} (first: {tf} → {target}); keep one row per pair")
         warnings.warn(f"{path}: {int(pair.duplicated().sum())} repeated rows (same pair, same importance) counted "
                       "once", stacklevel=2)
         edges = edges[~pair.duplicated()]

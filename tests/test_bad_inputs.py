@@ -1,0 +1,548 @@
+"""Every bad or tricky input of issue 9, through the ``grnular`` command: a clear one-line error or a correct result.
+
+Each :class:`Case` builds its inputs in a fresh folder and names what must happen:
+
+- ``"error"``: exit status 2 (130/143 for Ctrl-C/SIGTERM), stderr exactly one line ``grnular: error: …`` matching
+  ``match``, no traceback, and no new file left in the folder (temporary files included);
+- ``"ok"``: exit status 0, stderr matching ``match`` (a warning that names a guess, when there is one), and
+  ``check`` holding on the result.
+
+``python tests/test_bad_inputs.py`` runs every case and rewrites ``tests/BAD_INPUTS.md``, the table of cases with
+their outcomes; a test checks that the table lists exactly these cases.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLE = Path(__file__).with_name("BAD_INPUTS.md")
+
+
+# ---- inputs ---------------------------------------------------------------------------------------------------
+
+def expression(n_genes: int = 8, n_cells: int = 40, *, genes: list[str] | None = None, seed: int = 0) -> pd.DataFrame:
+    """Genes × cells (BEELINE's layout): genes 0–2 are TFs driving the rest, cells named ``type0_cell<i>``."""
+    rng = np.random.default_rng(seed)
+    tf = rng.gamma(2.0, 1.0, (3, n_cells))
+    W = rng.random((3, n_genes - 3))
+    rest = W.T @ tf + rng.gamma(1.0, 0.3, (n_genes - 3, n_cells))
+    names = genes or [f"G{i}" for i in range(n_genes)]
+    return pd.DataFrame(np.vstack([tf, rest]).round(4), index=names, columns=[f"type0_cell{i}" for i in range(n_cells)])
+
+
+def beeline(d: Path, frame: pd.DataFrame | None = None, name: str = "expr.csv") -> Path:
+    frame = expression() if frame is None else frame
+    frame.to_csv(d / name)
+    (d / "tfs.txt").write_text("G0\nG1\nG2\n")
+    return d / name
+
+
+def edge_list(d: Path, rows: list[tuple[str, str, object]], name: str = "edges.tsv") -> Path:
+    (d / name).write_text("TF\ttarget\timportance\n" + "".join(f"{a}\t{b}\t{v}\n" for a, b, v in rows))
+    return d / name
+
+
+def truth(d: Path, text: str = "Gene1,Gene2\nG0,G3\nG1,G4\n", name: str = "truth.csv") -> Path:
+    (d / name).write_text(text)
+    return d / name
+
+
+def infer_argv(d: Path, expr: Path, *extra: str, method: str = "pearson") -> list[str]:
+    return ["infer", str(expr), "--tfs", str(d / "tfs.txt"), "--method", method, *extra, "-o", str(d / "out.tsv")]
+
+
+def read_edges(d: Path) -> pd.DataFrame:
+    return pd.read_csv(d / "out.tsv", sep="\t")
+
+
+TRAIN = ["train", "--method", "glad-tf", "--genes", "10", "--cells-per-type", "20", "--cell-types", "2",
+         "--train-graphs", "1", "--valid-graphs", "1", "--epochs", "1", "--seed", "0"]
+SIM = ["simulate", "--genes", "12", "--cell-types", "2", "--cells-per-type", "10"]
+
+
+# ---- the cases --------------------------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    """One input of the issue and what must come of it (see the module notes)."""
+
+    id: str
+    section: str
+    text: str
+    make: Callable[[Path], list[str]]
+    expect: str = "error"
+    match: str = ""
+    check: Callable[[Path], None] | None = None
+    keep: tuple[str, ...] = ()  #: files an error case may leave that the case itself made after setup
+    signal: int | None = None  #: run in a subprocess and send this signal while it writes
+    rc: int = 2
+    result: str = ""  #: for ``"ok"``: what ``check`` verifies, in words (for the table)
+
+
+def _infer_self(d):
+    return infer_argv(d, beeline(d))[:-1] + [str(d / "expr.csv")]
+
+
+def _infer_link(d):
+    beeline(d)
+    (d / "link.csv").symlink_to(d / "expr.csv")
+    return infer_argv(d, d / "expr.csv")[:-1] + [str(d / "link.csv")]
+
+
+def _infer_tfs_as_output(d):
+    return infer_argv(d, beeline(d))[:-1] + [str(d / "tfs.txt")]
+
+
+def _check_train_card(d):
+    from grnular_lib.checkpoints import load_checkpoint
+
+    assert load_checkpoint(d / "m.md", method="glad-tf")["method"] == "glad-tf"
+    assert "validation AUPRC" in (d / "m.card.md").read_text()
+
+
+def _simulate_twice(d, *, overwrite: bool, foreign: bool = False):
+    from grnular_lib.cli import main
+
+    with redirect_stderr(io.StringIO()):
+        assert main([*SIM, "--seed", "1", "--clean-too", "-o", str(d / "sim")]) == 0
+    if foreign:
+        (d / "sim" / "notes.txt").write_text("mine\n")
+    return [*SIM, "--seed", "2", "-o", str(d / "sim")] + (["--overwrite"] if overwrite else [])
+
+
+def _check_simulate_untouched(d):
+    assert sorted(p.name for p in (d / "sim").iterdir()) == ["ExpressionData-clean.csv.gz", "ExpressionData.csv.gz",
+                                                            "network.csv", "params.json", "tfs.txt"]
+    assert '"seed": 1' in (d / "sim" / "params.json").read_text()
+
+
+def _check_simulate_replaced(d):
+    assert sorted(p.name for p in (d / "sim").iterdir()) == ["ExpressionData.csv.gz", "network.csv", "params.json",
+                                                            "tfs.txt"]  # the stale clean file went with its set
+    assert '"seed": 2' in (d / "sim" / "params.json").read_text()
+    assert not [p for p in d.iterdir() if p.name.startswith(".")]
+
+
+def _case_gene_names(d):
+    frame = expression(genes=["G0", "g0", "G2", "G3", "G4", "G5", "G6", "G7"])
+    frame.to_csv(d / "expr.csv")
+    (d / "tfs.txt").write_text("G0\nG2\n")
+    return infer_argv(d, d / "expr.csv")
+
+
+def _tf_file(content: bytes):
+    def make(d):
+        beeline(d)
+        (d / "tfs.txt").write_bytes(content)
+        return infer_argv(d, d / "expr.csv")
+    return make
+
+
+def _check_tfs(expected: set[str]):
+    def check(d):
+        assert set(read_edges(d)["TF"]) == expected
+    return check
+
+
+def _neutral_names(d):
+    frame = expression()
+    frame.columns = [f"S{i}" for i in range(frame.shape[1])]
+    frame.to_csv(d / "expr.csv")
+    return ["infer", str(d / "expr.csv"), "--method", "pearson", "-o", str(d / "out.tsv")]
+
+
+def _huge_k(d):
+    (d / "regs.txt").write_text("0,1e38\n1,1e38\n")
+    (d / "inter.txt").write_text("2,2,0,1,1e38,1e38,2,2\n")
+    return ["simulate", "--sergio-interactions", str(d / "inter.txt"), "--sergio-regulators", str(d / "regs.txt"),
+            "--cells-per-type", "10", "--seed", "0", "-o", str(d / "sim")]
+
+
+def _evaluate(rows, truth_text="Gene1,Gene2\nG0,G3\nG1,G4\n"):
+    def make(d):
+        return ["evaluate", str(edge_list(d, rows)), "--truth", str(truth(d, truth_text))]
+    return make
+
+
+GOOD_EDGES = [("G0", "G3", 0.9), ("G1", "G4", 0.8), ("G0", "G4", 0.1), ("G1", "G3", 0.2)]
+
+
+def _check_json(key: str, predicate: Callable[[object], bool]):
+    def check(d):
+        import json
+
+        assert predicate(json.loads((d / "stdout.txt").read_text())[key])
+    return check
+
+
+def _raw_file(name: str, content: bytes):
+    def make(d):
+        beeline(d)
+        (d / name).write_bytes(content)
+        return infer_argv(d, d / name)
+    return make
+
+
+def _corrupted_gzip(d):
+    beeline(d, expression(n_cells=400))
+    data = bytearray(gzip.compress((d / "expr.csv").read_bytes()))
+    data[len(data) // 3: len(data) // 3 + 64] = bytes(64)
+    (d / "expr.csv.gz").write_bytes(bytes(data))
+    return infer_argv(d, d / "expr.csv.gz")
+
+
+def _truncated_gzip(d):
+    beeline(d, expression(n_cells=400))
+    data = gzip.compress((d / "expr.csv").read_bytes())
+    (d / "expr.csv.gz").write_bytes(data[: len(data) // 2])
+    return infer_argv(d, d / "expr.csv.gz")
+
+
+def _gzip_named_csv(d):
+    beeline(d)
+    (d / "expr2.csv").write_bytes(gzip.compress((d / "expr.csv").read_bytes()))
+    return infer_argv(d, d / "expr2.csv")
+
+
+def _h5ad(d, **kwargs):
+    import anndata
+
+    frame = expression()
+    layers = kwargs.pop("layers", {})
+    adata = anndata.AnnData(X=None if kwargs.pop("no_x", False) else frame.T.to_numpy(np.float32),
+                            obs=pd.DataFrame(index=frame.columns),
+                            var=pd.DataFrame({"symbol": [f"Sym{i}" for i in range(len(frame))]}, index=frame.index),
+                            layers={k: frame.T.to_numpy(np.float32) * v for k, v in layers.items()})
+    if kwargs.pop("raw", False):
+        adata.raw = adata.copy()
+        adata.X = np.tile(np.arange(frame.shape[1], dtype=np.float32)[:, None], (1, len(frame)))  # a useless X
+    adata.write_h5ad(d / "x.h5ad")
+    (d / "tfs.txt").write_text("G0\nG1\nG2\n")
+    return d / "x.h5ad"
+
+
+def _h5ad_argv(*extra, tfs="tfs.txt", **kwargs):
+    def make(d):
+        path = _h5ad(d, **kwargs)
+        if tfs != "tfs.txt":
+            (d / "tfs.txt").write_text(tfs)
+        return ["infer", str(path), "--tfs", str(d / "tfs.txt"), "--method", "pearson", *extra,
+                "-o", str(d / "out.tsv")]
+    return make
+
+
+def _same_as_plain_h5ad(d):
+    from grnular_lib import infer
+
+    edges = read_edges(d)
+    expected = infer(expression().T, tfs=["G0", "G1", "G2"], method="pearson")
+    got = edges.set_index(["TF", "target"])["importance"]
+    want = expected.set_index(["TF", "target"])["importance"].reindex(got.index)
+    np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-5)
+
+
+def _under_file(d):
+    return infer_argv(d, beeline(d))[:-1] + [str(d / "tfs.txt" / "out.tsv")]
+
+
+def _unwritable(d):
+    return infer_argv(d, beeline(d), method="genie3")[:-1] + ["/proc/grnular-test/out.tsv"]
+
+
+def _text_checkpoint(d):
+    (d / "model.pt").write_text("not a checkpoint\n")
+    return infer_argv(d, beeline(d), "--checkpoint", str(d / "model.pt"), method="glad-tf")
+
+
+def _unknown_config_key(d):
+    import json
+
+    import torch
+
+    from grnular_lib.checkpoints import PRETRAINED_DIR
+
+    raw = torch.load(PRETRAINED_DIR / "glad-tf-clean.pt", weights_only=True)
+    raw["config"] = json.dumps({**json.loads(raw["config"]), "mystery_option": 1})
+    torch.save(raw, d / "model.pt")
+    return infer_argv(d, beeline(d), "--checkpoint", str(d / "model.pt"), method="glad-tf")
+
+
+def _non_numeric(d):
+    frame = expression().astype(object)
+    frame.loc["G5", "type0_cell7"] = "high"
+    return infer_argv(d, beeline(d, frame))
+
+
+def _semicolon(d):
+    beeline(d)
+    pd.read_csv(d / "expr.csv", index_col=0).to_csv(d / "semi.csv", sep=";")
+    return infer_argv(d, d / "semi.csv")
+
+
+def _csv_named_tsv(d):
+    return infer_argv(d, beeline(d, name="expr.tsv"))
+
+
+def _cells_in_rows_given(d):
+    return infer_argv(d, beeline(d), "--cells-in-rows")
+
+
+def _overflow(d):
+    frame = expression()
+    frame.loc["G4", "type0_cell9"] = 1e39
+    return infer_argv(d, beeline(d, frame))
+
+
+def _umask_mode(d):
+    return infer_argv(d, beeline(d))
+
+
+def _check_mode(d):
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert (d / "out.tsv").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+CASES: list[Case] = [
+    # data loss and clobbering
+    Case("infer-output-is-input", "data loss", "`grnular infer X.csv … -o X.csv`", _infer_self,
+         match=r"-o .*expr\.csv is the input file"),
+    Case("infer-output-is-input-link", "data loss", "-o is a link to the expression file", _infer_link,
+         match=r"is the input file", keep=("link.csv",)),
+    Case("infer-output-is-tf-file", "data loss", "-o is the TF file", _infer_tfs_as_output, match=r"is the input file"),
+    Case("train-card-vs-checkpoint", "data loss", "`grnular train … -o m.md`",
+         lambda d: [*TRAIN, "-o", str(d / "m.md")],
+         result="m.md is the checkpoint, the card is m.card.md", expect="ok", check=_check_train_card),
+    Case("simulate-non-empty-dir", "data loss", "`simulate -o DIR` into a folder holding an earlier run",
+         lambda d: _simulate_twice(d, overwrite=False), match=r"pass --overwrite", check=_check_simulate_untouched),
+    Case("simulate-overwrite", "data loss", "… with --overwrite: the whole set is replaced",
+         lambda d: _simulate_twice(d, overwrite=True),
+         result="the new run's files only (the earlier run's ExpressionData-clean is gone), no temporary folder left",
+         expect="ok", check=_check_simulate_replaced),
+    Case("simulate-foreign-files", "data loss", "… with --overwrite into a folder holding other files",
+         lambda d: _simulate_twice(d, overwrite=True, foreign=True), match=r"did not write .*notes\.txt"),
+    Case("sigterm-while-writing", "data loss", "SIGTERM while the edge list is written",
+         lambda d: infer_argv(d, beeline(d)), signal=signal.SIGTERM, rc=143, match=r"terminated \(SIGTERM\)"),
+    # silent wrong answers
+    Case("grnboost2-negative-seed", "silent", "`--method grnboost2 --seed -1`",
+         lambda d: infer_argv(d, beeline(d), "--seed", "-1", method="grnboost2"), match=r"--seed -1 is out of range"),
+    Case("grnboost2-seed-2**32", "silent", "`--method grnboost2 --seed 4294967296`",
+         lambda d: infer_argv(d, beeline(d), "--seed", str(2**32), method="grnboost2"), match=r"out of range"),
+    Case("tf-case-collision", "silent", "genes G0 and g0, TF file lists G0", _case_gene_names,
+         result="TFs G0 and G2 (g0 is not a TF)", expect="ok",
+         check=_check_tfs({"G0", "G2"})),
+    Case("tf-several-per-line", "silent", "TF file `G0, G1 G2` on one line", _tf_file(b"G0, G1 G2\n"),
+         result="TFs G0, G1, G2", expect="ok",
+         check=_check_tfs({"G0", "G1", "G2"})),
+    Case("tf-utf8-bom", "silent", "TF file with a UTF-8 byte-order mark", _tf_file(b"\xef\xbb\xbfG0\nG1\n"),
+         result="TFs G0 and G1 (the first is kept)", expect="ok", check=_check_tfs({"G0", "G1"})),
+    Case("tf-quoted", "silent", "TF file with quoted names", _tf_file(b'"G0"\n"G1"\n\'G2\'\n'),
+         result="TFs G0, G1, G2", expect="ok",
+         check=_check_tfs({"G0", "G1", "G2"})),
+    Case("orientation-undecided", "silent", "neutral cell names, no TF list", _neutral_names,
+         result="8 genes, 56 edges, and a warning naming the assumption", expect="ok",
+         match=r"assumed genes in rows .*--cells-in-rows", check=lambda d: len(read_edges(d)) == 8 * 7),
+    Case("simulate-huge-k", "silent", "`simulate` with huge K", _huge_k, match=r"simulation overflowed"),
+    Case("evaluate-no-common-gene", "silent", "edge list and truth share no gene",
+         _evaluate(GOOD_EDGES, "Gene1,Gene2\nX1,X2\n"), match=r"no gene in common"),
+    Case("evaluate-truth-genes-missing", "silent", "truth genes absent from the edge list",
+         _evaluate(GOOD_EDGES, "Gene1,Gene2\nG0,G3\nG1,G9\n"),
+         result="scored, n_true_edges 2, with a warning", expect="ok",
+         match=r"1 of 4 genes of the truth network are not in the edge list",
+         check=_check_json("n_true_edges", lambda v: v == 2)),
+    Case("evaluate-nan-score", "silent", "an edge with importance NaN", _evaluate([*GOOD_EDGES, ("G1", "G5", "nan")]),
+         match=r"NaN or infinite importance: 1 .*G1 → G5"),
+    Case("evaluate-conflicting-duplicate", "silent", "a pair listed twice with different importances",
+         _evaluate([*GOOD_EDGES, ("G0", "G3", 0.05)]),
+         match=r"more than once with different importances: 1 .*G0 → G3"),
+    Case("evaluate-one-column-truth", "silent", "a one-column truth file", _evaluate(GOOD_EDGES, "G0\nG3\nG1\n"),
+         match=r"one column; a truth network needs two"),
+    Case("evaluate-whitespace-truth", "silent", "a whitespace-separated truth file",
+         _evaluate(GOOD_EDGES, "G0 G3\nG1 G4\n"),
+         result="AUPRC 1.0", expect="ok", check=_check_json("auprc", lambda v: v == 1.0)),
+    # tracebacks before
+    Case("empty-expression-file", "traceback", "empty expression file", _raw_file("empty.csv", b""), match=r"is empty"),
+    Case("corrupted-gzip", "traceback", "corrupted gzip (bytes overwritten)", _corrupted_gzip,
+         match=r"gzip stream is damaged"),
+    Case("truncated-gzip", "traceback", "truncated gzip (half a download)", _truncated_gzip,
+         match=r"gzip stream is damaged or truncated"),
+    Case("gzip-named-csv", "traceback", "gzip content named .csv", _gzip_named_csv,
+         result="read by content: 21 edges", expect="ok",
+         check=lambda d: len(read_edges(d)) == 3 * 7),
+    Case("h5ad-without-x", "traceback", "h5ad without X", _h5ad_argv(no_x=True, layers={"counts": 1.0}),
+         match=r"has no X matrix; choose the matrix to use: --layer counts"),
+    Case("unwritable-output", "traceback", "unwritable output (checked before inference)", _unwritable,
+         match=r"cannot write in /proc"),
+    Case("output-under-a-file", "traceback", "-o under a file", _under_file, match=r"is a file, not a directory"),
+    Case("text-file-checkpoint", "traceback", "a text file as --checkpoint", _text_checkpoint,
+         match=r"not a safe GRNUlar checkpoint"),
+    Case("checkpoint-unknown-config-key", "traceback", "a checkpoint with an unknown config key", _unknown_config_key,
+         match=r"settings \['mystery_option'\]"),
+    Case("huge-seed", "traceback", "`--seed 10**30`", lambda d: infer_argv(d, beeline(d), "--seed", str(10**30)),
+         match=r"out of range"),
+    Case("evaluate-empty-edge-list", "traceback", "empty edge list",
+         lambda d: ["evaluate", str(_touch(d / "edges.tsv")), "--truth", str(truth(d))],
+         match=r"edge list .* is empty"),
+    Case("evaluate-text-edge-list", "traceback", "text-only edge list",
+         lambda d: ["evaluate", str(_write(d / "edges.tsv", "hello\nworld\n")), "--truth", str(truth(d))],
+         match=r"columns \['hello'\], not TF, target, importance"),
+    Case("evaluate-empty-truth", "traceback", "empty truth", _evaluate(GOOD_EDGES, ""),
+         match=r"truth network .* is empty"),
+    Case("evaluate-text-truth", "traceback", "text-only truth", _evaluate(GOOD_EDGES, "hello\n"), match=r"one column"),
+    Case("train-negative-lr", "traceback", "`train --lr -1`", lambda d: [*TRAIN, "--lr", "-1", "-o", str(d / "m.pt")],
+         match=r"--lr -1.0: must be a positive number"),
+    Case("train-missing-device", "traceback", "`train --device cuda:7` (checked before simulating)",
+         lambda d: [*TRAIN, "--device", "cuda:7", "-o", str(d / "m.pt")], match=r"--device cuda:7: not usable"),
+    Case("ctrl-c", "traceback", "Ctrl-C while the edge list is written", lambda d: infer_argv(d, beeline(d)),
+         signal=signal.SIGINT, rc=130, match=r"interrupted \(Ctrl-C\)"),
+    Case("bad-option-value", "traceback", "`--seed abc` (argparse)",
+         lambda d: infer_argv(d, beeline(d), "--seed", "abc"),
+         match=r"argument --seed: invalid int value"),
+    # misleading messages
+    Case("non-numeric-value", "misleading", "a non-numeric value", _non_numeric,
+         match=r"non-numeric value 'high' at gene 'G5', cell 'type0_cell7'"),
+    Case("semicolon-csv", "misleading", "a semicolon-separated CSV", _semicolon, match=r"semicolon-separated"),
+    Case("csv-named-tsv", "misleading", "a CSV named .tsv", _csv_named_tsv,
+         result="read as comma-separated (21 edges), with a warning", expect="ok",
+         match=r"the name says tab-separated, but the file is comma-separated",
+         check=lambda d: len(read_edges(d)) == 3 * 7),
+    Case("cells-in-rows-not-suggested-again", "misleading", "`--cells-in-rows` given on a genes × cells file",
+         _cells_in_rows_given, match=r"drop that option"),
+    Case("float32-overflow", "misleading", "a value beyond float32", _overflow,
+         match=r"beyond float32's range .* at gene 'G4', cell 'type0_cell9'"),
+    # also
+    Case("h5ad-layer", "also", "`--layer counts`", _h5ad_argv("--layer", "counts", layers={"counts": 2.0}),
+         result="the layer's network (equal to the plain matrix's)", expect="ok", check=_same_as_plain_h5ad),
+    Case("h5ad-missing-layer", "also", "`--layer nope`", _h5ad_argv("--layer", "nope", layers={"counts": 2.0}),
+         match=r"has no layer 'nope'; its layers: 'counts'"),
+    Case("h5ad-use-raw", "also", "`--use-raw`", _h5ad_argv("--use-raw", raw=True),
+         result="the .raw matrix's network, not X's", expect="ok",
+         check=_same_as_plain_h5ad),
+    Case("h5ad-gene-symbols", "also", "`--gene-symbols symbol`", _h5ad_argv("--gene-symbols", "symbol",
+         tfs="Sym0\nSym1\nSym2\n"),
+         result="genes named Sym0… from var['symbol']",
+         expect="ok", check=lambda d: set(read_edges(d)["TF"]) == {"Sym0", "Sym1", "Sym2"}),
+    Case("h5ad-missing-symbol-column", "also", "`--gene-symbols nope`", _h5ad_argv("--gene-symbols", "nope"),
+         match=r"var has no column 'nope'"),
+    Case("edge-list-mode", "also", "edge list file mode follows the umask", _umask_mode,
+         result="mode 0666 & ~umask (0644 under umask 022), not 0600", expect="ok",
+         check=_check_mode),
+]
+
+
+def _touch(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+# ---- running a case -------------------------------------------------------------------------------------------
+
+_SIGNAL_SCRIPT = textwrap.dedent("""
+    import os, signal, sys
+    import pandas as pd
+    from grnular_lib.cli import main
+    write = pd.DataFrame.to_csv
+    def interrupted(self, path, *a, **k):
+        write(self.head(3), path, *a, **k)  # part of the file is on disk
+        os.kill(os.getpid(), {sig})
+    pd.DataFrame.to_csv = interrupted
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def run_case(case: Case, d: Path) -> tuple[int, str]:
+    """Build the case in ``d``, run it; (exit status, stderr). Files made by the setup are listed in ``d/.before``."""
+    from grnular_lib.cli import main
+
+    argv = case.make(d)
+    before = {p.name for p in d.iterdir()}
+    if case.signal is not None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.run([sys.executable, "-c", _SIGNAL_SCRIPT.format(sig=int(case.signal)), *argv],
+                              capture_output=True, text=True, env=env, cwd=d)
+        rc, err = proc.returncode, proc.stderr
+    else:
+        out, err_io = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err_io):
+            try:
+                rc = main(argv)
+            except SystemExit as exc:  # argparse
+                rc = exc.code
+        (d / "stdout.txt").write_text(out.getvalue())
+        before.add("stdout.txt")
+        err = err_io.getvalue()
+    if case.expect == "error":
+        new = sorted({p.name for p in d.iterdir()} - before - set(case.keep))
+        assert not new, f"an error left files behind: {new}"
+    return int(rc), err
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(case: Case, tmp_path: Path) -> None:
+    if case.id == "unwritable-output" and not Path("/proc").is_dir():
+        pytest.skip("needs /proc (a folder nobody can create files in)")
+    rc, err = run_case(case, tmp_path)
+    assert "Traceback" not in err
+    if case.expect == "error":
+        assert rc == case.rc, err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("grnular: error: "), err
+        assert re.search(case.match, lines[0]), lines[0]
+    else:
+        assert rc == 0, err
+        assert "grnular: error" not in err, err
+        if case.match:
+            assert re.search(case.match, err), err
+    if case.check is not None:
+        assert case.check(tmp_path) is not False
+
+
+def test_the_table_lists_every_case():
+    rows = [ln.split("|")[1].strip(" `") for ln in TABLE.read_text().splitlines() if ln.startswith("| `")]
+    assert rows == [c.id for c in CASES], "tests/BAD_INPUTS.md is out of date: run python tests/test_bad_inputs.py"
+
+
+def write_table(path: Path = TABLE) -> None:
+    """Run every case and write the Markdown table of outcomes."""
+    import tempfile
+
+    lines = ["# Bad and tricky inputs (issue 9) and what `grnular` does with them", "",
+             "Written by `python tests/test_bad_inputs.py` from the cases of `tests/test_bad_inputs.py`, which assert "
+             "each outcome (exit status, one line, no file left, the result). Sections: data loss, silent wrong "
+             "answers, tracebacks before, misleading messages, also (h5ad options, file mode).", "",
+             "| case | section | input | outcome |", "|---|---|---|---|"]
+    for case in CASES:
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, err = run_case(case, Path(tmp))
+        if case.expect == "error":
+            outcome = f"exit {rc}: {err.strip().splitlines()[-1]}"
+        else:
+            warnings_ = [ln for ln in err.strip().splitlines() if ln.startswith("grnular: warning:")]
+            outcome = f"exit {rc}: {case.result}" + (f"; {warnings_[0]}" if warnings_ else "")
+        outcome = outcome.replace(tmp, "…").replace("|", "\\|")
+        lines.append(f"| `{case.id}` | {case.section} | {case.text.replace('|', chr(92) + '|')} | {outcome} |")
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    write_table()
