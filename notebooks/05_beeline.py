@@ -34,6 +34,9 @@ preprocessing: "Optional[str]" = None  # beeline (BEELINE's gene set as is) or p
 methods: "Optional[list[str]]" = None  # methods to run (all with the TF list)
 model_setting: "Optional[str]" = None  # shipped checkpoints <method>-<model_setting> to use or compare (e.g. clean, dropout25)
 seed: "Optional[int]" = None  # random seed of the test graphs and of the methods
+compare_genesets: "Optional[list[str]]" = None  # BEELINE gene sets compared as BEELINE built them: TFs+500, TFs+1000
+compare_datasets: "Optional[list[str]]" = None  # datasets of that comparison (where the mirror has them)
+compare_methods: "Optional[list[str]]" = None  # methods of that comparison and of the published-numbers table
 
 # %%
 from bookkit import ch05_beeline as chapter, peers, report, settings
@@ -42,7 +45,8 @@ from grnular_lib import plots, sweep
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
 params = settings.notebook_params("05_beeline", profile, beeline_datasets=beeline_datasets,
     beeline_networks=beeline_networks, geneset=geneset, preprocessing=preprocessing, methods=methods,
-    model_setting=model_setting, seed=seed)
+    model_setting=model_setting, seed=seed, compare_genesets=compare_genesets, compare_datasets=compare_datasets,
+    compare_methods=compare_methods)
 client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
 peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
@@ -85,6 +89,25 @@ print(report.verdict_sentence(comparison, params))
 # %% [markdown]
 # Real-data AUPRC values are close to the chance level for every method, in the paper and here; compare them with the
 # chance column above rather than across datasets.
+
+# %% [markdown]
+# ## Both gene sets, as BEELINE built them
+#
+# BEELINE's own gene sets (its significant TFs plus the 500 or the 1,000 most varying genes), without the paper's
+# further selection, scored with BEELINE's directed protocol, where the mirror has the expression of both sets.
+
+# %%
+by_set, set_availability = peers.beeline_genesets(chapter.results, params, client=client)
+peers.print_not_run(params, ["compare_methods"])
+fig = plots.score_heatmaps(by_set.query("protocol == 'beeline'"), metrics=["auprc_ratio", "epr"], columns="data",
+                           unavailable=list(set_availability.loc[~set_availability["available"], "data"]))
+
+# %% [markdown]
+# ## Published numbers beside this rerun
+
+# %%
+print(peers.PROTOCOL_NOTE)
+peers.published_vs_rerun(by_set)
 
 # %% [markdown]
 # ## Rerun this

@@ -2,7 +2,7 @@
 rerun."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -73,7 +73,9 @@ def published_vs_rerun(results: pd.DataFrame) -> pd.DataFrame:
                   & (run["geneset"] == r.geneset if "geneset" in run else True)]
         if r.network not in ("(not named)", "cell-type-specific ChIP-seq"):
             hit = hit[hit["network"] == r.network]
-        if hit.empty:
+        if r.dataset == "most":
+            value = "see the EPR heat maps above"
+        elif hit.empty:
             have_data = not run[(run["dataset"] == r.dataset)
                                 & (run["geneset"] == r.geneset if "geneset" in run else True)].empty
             value = "not run" if have_data else "not in this run's data"
@@ -89,3 +91,27 @@ def print_not_run(params: dict[str, Any], keys: Sequence[str] = METHOD_KEYS) -> 
     line = not_run_line(params, keys)
     if line:
         print(line)
+
+
+def beeline_genesets(results: Callable[..., tuple[pd.DataFrame, pd.DataFrame]], params: dict[str, Any], *,
+                     client: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Chapter 5's run (``results``, :func:`bookkit.ch05_beeline.results`) on each BEELINE gene set of
+    ``compare_genesets`` as BEELINE built it (no further gene selection), for ``compare_datasets`` and
+    ``compare_methods``.
+
+    Returns
+    -------
+    (results, availability)
+        Both tables with a ``geneset`` column; ``data`` labels carry the gene set, e.g. ``"[S] mDC, TFs+1000"``.
+    """
+    parts, avail = [], []
+    for geneset in params["compare_genesets"]:
+        run, table = results({**params, "geneset": geneset, "preprocessing": "beeline",
+                              "beeline_datasets": params["compare_datasets"], "methods": params["compare_methods"]},
+                             client=client)
+        for frame, out in ((run, parts), (table, avail)):
+            frame = frame.copy()
+            frame["geneset"] = geneset
+            frame["data"] = [f"{d}, {geneset}" for d in frame["data"]]
+            out.append(frame)
+    return pd.concat(parts, ignore_index=True), pd.concat(avail, ignore_index=True)

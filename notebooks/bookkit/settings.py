@@ -123,7 +123,7 @@ def model_checkpoints(params: dict[str, Any]) -> dict[str, str]:
     """
     from grnular_lib.checkpoints import resolve_checkpoint
     methods = {m for key in ("methods", "methods_tf", "methods_no_tf", "runtime_methods", "method", "rank_methods",
-                             "rank_full_only")
+                             "rank_full_only", "compare_methods")
                for m in ([params[key]] if isinstance(params.get(key), str) else params.get(key) or [])}
     out = {}
     for m in sorted(methods & set(method_names(engine="unrolled"))):
@@ -158,6 +158,12 @@ def _whole_numbers(name: str, values: Any) -> None:
     values = values if isinstance(values, list) else [values]
     if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in values):
         raise InputError(f"{name}={values!r}: give whole numbers ≥ 0")
+
+
+def _beeline_genesets(name: str, values: Any) -> None:
+    from grnular_lib.data.beeline import GENESETS
+
+    _choices(name, values, GENESETS, "BEELINE gene set(s)")
 
 
 def _model_methods(name: str, values: Any) -> None:
@@ -213,7 +219,8 @@ _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "genes": _positive_ints, "dropout_percentiles": _percentiles, "go_terms": _go_terms,
     "score_threshold": _threshold, "method": _methods, "rank_methods": _some_methods,
     "rank_full_only": _some_methods, "rank_seeds": _whole_numbers, "rank_resamples": _whole_numbers,
-    "neighbourhood_size": _positive_ints,
+    "neighbourhood_size": _positive_ints, "compare_methods": _methods, "compare_datasets": _beeline_datasets,
+    "compare_genesets": _beeline_genesets,
 }
 
 
