@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--expensive-graphs", type=int, default=1,
                    help="graphs per cell for GRNBoost2, GLASSO, RegDiffusion above 400 genes")
     p.add_argument("--seed", type=int, default=0, help="seed of every method")
+    p.add_argument("--workers", type=int, default=0,
+                   help="Dask workers (one thread each) for GRNBoost2/GENIE3's targets; 0: serial (same scores)")
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "generalisation")
     return p.parse_args(argv)
 
@@ -83,7 +85,21 @@ def main(argv: list[str] | None = None) -> int:
                 cells += [c for c in bee if not args.quick or "TFs+500" in c.name]
         if args.out.exists() and not args.out.is_dir():
             raise InputError(f"--out {args.out} is a file; give a folder for the results")
-        results = gen.run_grid(cells, runs, expensive_graphs=args.expensive_graphs, seed=args.seed)
+        if args.workers < 0:
+            raise InputError(f"--workers {args.workers}: give 0 (serial) or a positive number of workers")
+        cluster = client = None
+        if args.workers:
+            from distributed import Client, LocalCluster
+
+            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None)
+            client = Client(cluster)
+        try:
+            results = gen.run_grid(cells, runs, expensive_graphs=args.expensive_graphs, seed=args.seed,
+                                   client=client)
+        finally:
+            if cluster is not None:
+                client.close()
+                cluster.close()
     except InputError as exc:
         print(f"grnular: error: {exc}", file=sys.stderr)
         return 2

@@ -205,13 +205,14 @@ def beeline_cells(*, networks: Sequence[str] = BEELINE_NETWORKS, datasets: Seque
     return cells
 
 
-def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed: int = 0,
+def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed: int = 0, client: Any = None,
              log: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Score every run on every dataset of a cell.
 
     Runs of the expensive peers (registry ``cached=True``: GRNBoost2, GENIE3, GLASSO, RegDiffusion) use only the
     first ``expensive_graphs`` datasets of a cell above :data:`EXPENSIVE_ABOVE` genes. A run that fails on a dataset
-    (e.g. a checkpoint that cannot be loaded) is recorded with its error in ``note`` and no score.
+    (e.g. a checkpoint that cannot be loaded) is recorded with its error in ``note`` and no score. ``client`` (a
+    ``distributed.Client``) spreads GRNBoost2's and GENIE3's targets over its workers; the scores are the same.
 
     Returns
     -------
@@ -236,7 +237,7 @@ def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     result = run_one(run.method, data, protocol=cell.protocol, seed=seed, checkpoint=run.checkpoint,
-                                     use_tfs=None)
+                                     use_tfs=None, client=client)
                 row.update({k: result[k] for k in ("protocol", "auprc", "auroc", "auprc_ratio", "epr", "chance",
                                                    "seconds", "n_genes", "n_cells", "n_tfs")})
                 row["note"] = "; ".join(sorted({str(w.message).splitlines()[0][:100] for w in caught}))
@@ -251,7 +252,7 @@ def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed
 
 
 def run_grid(cells: Sequence[Cell], runs: Sequence[Run], *, expensive_graphs: int = 1, seed: int = 0,
-             progress: bool = True) -> pd.DataFrame:
+             client: Any = None, progress: bool = True) -> pd.DataFrame:
     """:func:`run_cell` over many cells, one progress line per run and dataset on stderr when ``progress``."""
     if not cells or not runs:
         raise InputError("nothing to run: give at least one cell and one method")
@@ -260,7 +261,7 @@ def run_grid(cells: Sequence[Cell], runs: Sequence[Run], *, expensive_graphs: in
     def log(line: str) -> None:
         print(f"[{time.perf_counter() - start:7.0f}s] {line}", file=sys.stderr, flush=True)
 
-    return pd.concat([run_cell(c, runs, expensive_graphs=expensive_graphs, seed=seed,
+    return pd.concat([run_cell(c, runs, expensive_graphs=expensive_graphs, seed=seed, client=client,
                                log=log if progress else None) for c in cells], ignore_index=True)
 
 
@@ -283,7 +284,8 @@ def summarise_cells(results: pd.DataFrame, *, default: Run | None = None) -> pd.
     -------
     pandas.DataFrame
         ``group, cell, n_graphs, chance, best_peer, best_peer_auprc, best_ours, best_ours_auprc, margin,
-        default_auprc, default_margin, meets_target`` — ``meets_target``: the default model is at least
+        default_auprc, default_margin, margin_ratio, default_margin_ratio`` (the margins divided by the chance
+        level: margins of the AUPRC ratio) and ``meets_target`` — ``meets_target``: the default model is at least
         :data:`TARGET_MARGIN` above the best peer where that peer scores ≥ :data:`HARD_CELL_AUPRC`, and not below
         it elsewhere (the issue's bar); missing when a side did not run.
     """
@@ -304,6 +306,8 @@ def summarise_cells(results: pd.DataFrame, *, default: Run | None = None) -> pd.
         row["default_auprc"] = mean.get(default.label, np.nan)
         row["default_margin"] = (_paired_margin(sub, default.label, best_peer)
                                  if best_peer and default.label in mean.index else np.nan)
+        for col in ("margin", "default_margin"):  # in units of the chance level: the AUPRC-ratio margin
+            row[f"{col}_ratio"] = row[col] / row["chance"] if row["chance"] > 0 else np.nan
         if np.isnan(row["default_margin"]):
             row["meets_target"] = None
         else:
@@ -339,7 +343,8 @@ def markdown_summary(summary: pd.DataFrame) -> str:
 
 def margin_heatmap(summary: pd.DataFrame, *, which: str = "margin"):
     """Heat maps of a margin column (``"margin"``: best of ours − best peer; ``"default_margin"``), one panel per
-    group: simulated cells as (family, noise) × genes, the others as one column per cell.
+    group: simulated cells as (family, noise) × genes, the others as one column per cell. BEELINE's panel shows the
+    margin of the AUPRC ratio (``…_ratio``: real-data AUPRC is a small multiple of a small chance level).
 
     Returns
     -------
@@ -353,26 +358,27 @@ def margin_heatmap(summary: pd.DataFrame, *, which: str = "margin"):
     if summary.empty:
         raise InputError("no cells to draw: the summary is empty")
     groups = list(dict.fromkeys(summary["group"]))
-    tables = []
+    panels = []
     for group in groups:
         sub = summary[summary["group"] == group]
+        column = f"{which}_ratio" if group == "BEELINE" else which
         if group == "simulated":
             parts = sub["cell"].str.split("/", expand=True)
             t = sub.assign(row=parts[0] + " / " + parts[2], genes=parts[1].astype(int)).pivot_table(
-                index="row", columns="genes", values=which, sort=False)
+                index="row", columns="genes", values=column, sort=False, dropna=False)
         else:
             parts = sub["cell"].str.rsplit("/", n=1, expand=True)
-            t = sub.assign(row=parts[0], col=parts[1]).pivot_table(index="row", columns="col", values=which,
-                                                                   sort=False)
-        tables.append(t)
-    lim = max(0.05, float(np.nanmax(np.abs(summary[which].to_numpy(dtype=float)))) if summary[which].notna().any()
-              else 0.05)
-    heights = [0.45 * len(t) + 1.4 for t in tables]
-    fig, axes = plt.subplots(len(tables), 1, figsize=(7.5, sum(heights)), squeeze=False,
+            t = sub.assign(row=parts[0], col=parts[1]).pivot_table(index="row", columns="col", values=column,
+                                                                   sort=False, dropna=False)
+        panels.append((group, t, "AUPRC-ratio margin" if group == "BEELINE" else "AUPRC margin"))
+    heights = [0.45 * len(t) + 1.4 for _, t, _ in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(7.5, sum(heights)), squeeze=False,
                              gridspec_kw={"height_ratios": heights})
-    for ax, group, t in zip(axes[:, 0], groups, tables):
+    for ax, (group, t, unit) in zip(axes[:, 0], panels):
+        values = np.abs(t.to_numpy(dtype=float))
+        lim = max(0.05, float(np.nanmax(values))) if np.isfinite(values).any() else 0.05
         sns.heatmap(t, annot=True, fmt="+.3f", cmap="RdBu", vmin=-lim, vmax=lim, ax=ax, linewidths=0.5,
-                    linecolor="white", cbar_kws={"label": "AUPRC margin"})
+                    linecolor="white", cbar_kws={"label": unit})
         ax.set_title(f"{group}: " + ("best of ours − best peer" if which == "margin" else "default model − best peer"))
         ax.set_xlabel("genes" if group == "simulated" else "")
         ax.set_ylabel("")

@@ -51,6 +51,7 @@ params = settings.notebook_params("08_generalisation", profile, sizes=sizes, noi
     ds_cells_per_type=ds_cells_per_type, beeline_datasets=beeline_datasets, methods=methods,
     checkpoints=checkpoints, expensive_graphs=expensive_graphs, seed=seed)
 cells, runs = chapter.cells(params), chapter.runs(params)
+client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
 settings.describe_params(params)
 
 # %% [markdown]
@@ -77,7 +78,8 @@ chapter.shape_table()
 # data. A margin is the mean, over the datasets both methods ran on, of the difference in AUPRC.
 
 # %%
-results = chapter.results(params)
+results = gen.run_grid(cells, runs, expensive_graphs=params["expensive_graphs"], seed=params["seed"], client=client,
+                       progress=False)
 summary = gen.summarise_cells(results)
 summary.round(3)
 

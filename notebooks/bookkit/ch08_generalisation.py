@@ -30,12 +30,6 @@ def runs(params: dict[str, Any]) -> list[gen.Run]:
     return [gen.Run(m) for m in params["methods"]] + gen.parse_checkpoints(params["checkpoints"])
 
 
-def results(params: dict[str, Any]) -> pd.DataFrame:
-    """Every run on every dataset of every cell (:func:`grnular_lib.generalisation.run_grid`)."""
-    return gen.run_grid(cells(params), runs(params), expensive_graphs=params["expensive_graphs"],
-                        seed=params["seed"], progress=False)
-
-
 def setting_table() -> pd.DataFrame:
     """The ranges of the ``general`` training distribution, one row per range."""
     from grnular_lib.simulate.general import GENERAL_SETTING
