@@ -184,11 +184,20 @@ def beeline_cells(*, networks: Sequence[str] = BEELINE_NETWORKS, datasets: Seque
                   ) -> list[Cell]:
     """Every BEELINE dataset × gene set with expression in the mirror, one cell per network (TF → gene protocol).
 
-    ``datasets`` restricts to names like ``"mDC"`` or ``"mDC/TFs+500"``.
+    ``datasets`` restricts to names like ``"mDC"`` or ``"mDC/TFs+500"``; a known dataset without expression in the
+    mirror (e.g. hESC) gives no cell.
     """
     from .data.beeline import load_beeline, list_beeline
 
     table = list_beeline()
+    if datasets is not None:
+        known = set(table["dataset"]) | set(table["dataset"] + "/" + table["geneset"])
+        bad = [d for d in datasets if d not in known]
+        if bad:
+            raise InputError(f"unknown BEELINE dataset(s) {bad}; choose from {', '.join(sorted(known))}")
+    bad = [n for n in networks if n not in set(table["network"])]
+    if bad:
+        raise InputError(f"unknown BEELINE network(s) {bad}; choose from {', '.join(sorted(set(table['network'])))}")
     table = table[table["available"] & table["network"].isin(list(networks))]
     cells = []
     for row in table.itertuples(index=False):

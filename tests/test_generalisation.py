@@ -78,6 +78,10 @@ def test_bad_inputs():
         gen.parse_checkpoints(["ridge=x"])
     with pytest.raises(InputError, match="unknown noise"):
         gen.simulated_cells(noises=["loud"])
+    with pytest.raises(InputError, match="unknown BEELINE dataset"):
+        gen.beeline_cells(datasets=["none"])
+    assert [c.name for c in gen.beeline_cells(datasets=["mDC/TFs+500"], networks=["STRING"])] == ["mDC/TFs+500/STRING"]
+    assert gen.beeline_cells(datasets=["hESC"]) == []  # networks only in the mirror
     with pytest.raises(InputError, match="nothing to run"):
         gen.run_grid([], [gen.Run("ridge")])
 
