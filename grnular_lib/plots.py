@@ -6,6 +6,7 @@ Every function returns the matplotlib :class:`~matplotlib.figure.Figure` it drew
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -31,17 +32,47 @@ def _need(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
         raise InputError(f"{what}: the results table is empty; nothing was run")
 
 
+#: Drawing of each kind of method (:mod:`grnular_lib.methods`) in :func:`score_lines`: the learned models in colour
+#: with solid lines, the baselines in dark greys dashed, the simple floors in light greys dotted.
+KIND_STYLES = {"learned": ("deep", "o", "-"), "baseline": (("#3b3b3b", "#5e5e5e", "#808080"), "s", "--"),
+               "floor": (("#8a8a8a", "#a0a0a0", "#b5b5b5"), "^", ":")}
+
+
+def method_styles(results: pd.DataFrame, *, hue: str = "method", kind: str = "kind"
+                  ) -> tuple[list[str], dict[str, Any], list[str], list[str]]:
+    """Order, colours, markers and line styles of the methods of ``results`` so that the learned models stand out
+    from the baselines and floors (:data:`KIND_STYLES`); rows without a known kind are drawn like baselines."""
+    kinds = results.drop_duplicates(hue).set_index(hue)[kind].to_dict() if kind in results.columns else {}
+    order, palette, markers, lines = [], {}, [], []
+    for k, (colours, marker, line) in KIND_STYLES.items():
+        names = [m for m in dict.fromkeys(results[hue]) if kinds.get(m, "baseline") == k]
+        cycle = sns.color_palette(colours, max(len(names), 1)) if isinstance(colours, str) else list(colours)
+        for i, name in enumerate(names):
+            order.append(name)
+            palette[name] = cycle[i % len(cycle)]
+            markers.append(marker)
+            lines.append(line)
+    return order, palette, markers, lines
+
+
 def score_lines(results: pd.DataFrame, *, x: str, metric: str = "auprc", col: str | None = None,
                 row: str | None = None, hue: str = "method", chance: bool = True,
                 title: str | None = None) -> plt.Figure:
     """Mean ± standard deviation (over datasets) of a metric against a setting, one line per method.
 
-    The mean chance level of each panel is drawn as a dashed grey line when ``chance`` is set.
+    When ``results`` has a ``kind`` column (:func:`grnular_lib.sweep.score_runs` adds it) the learned models are
+    drawn in colour and the baselines and floors in greys (:func:`method_styles`), so the models stand out. The
+    mean chance level of each panel is drawn as a dashed grey line when ``chance`` is set.
     """
     facets = [c for c in (row, col) if c]
     _need(results, [x, metric, hue, *facets], "score_lines")
+    style: dict[str, Any] = {}
+    if hue == "method":
+        order, palette, markers, lines = method_styles(results)
+        style = dict(hue_order=order, palette=palette, markers=markers, linestyles=lines)
     g = sns.catplot(data=results, x=x, y=metric, hue=hue, col=col, row=row, kind="point", errorbar="sd",
-                    dodge=0.3 if results[hue].nunique() > 1 else False, height=3.4, aspect=1.15, sharey=True)
+                    dodge=0.3 if results[hue].nunique() > 1 else False, height=3.4, aspect=1.15, sharey=True,
+                    **style)
     g.set_axis_labels(x.replace("_", " "), METRIC_LABELS.get(metric, metric))
     if chance and "chance" in results.columns:
         panels = g.axes_dict.items() if facets else [((), g.ax)]

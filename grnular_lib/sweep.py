@@ -9,6 +9,7 @@ method × dataset.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,19 +78,34 @@ def score_runs(datasets: Sequence[GRNDataset], runs: Sequence[MethodRun], *, pro
                seed: int = 0, client: Any = None, **labels: Any) -> pd.DataFrame:
     """Run every method on every dataset with :func:`grnular_lib.evaluate.evaluate` and label the rows.
 
+    Without a Dask client the warnings a method raises on a dataset (e.g. GLASSO's fallbacks) are kept in the row's
+    ``warnings`` column instead of being printed, so that a report can count them ("GLASSO warned on 3 of 12
+    graphs"); with a client they stay in the workers' logs and the column is empty.
+
     Returns
     -------
     pandas.DataFrame
         :func:`~grnular_lib.evaluate.evaluate`'s columns with ``method`` as a display label (``method_id`` keeps the
-        name), ``kind`` (learned, baseline, floor), ``tfs`` ("with TFs" / "without TFs"), ``checkpoint``, and every
-        keyword of ``labels`` as a column (e.g. ``cells=500``).
+        name), ``kind`` (learned, baseline, floor), ``tfs`` ("with TFs" / "without TFs"), ``checkpoint``,
+        ``warnings`` (the distinct warning messages joined by " | ", or ""), and every keyword of ``labels`` as a
+        column (e.g. ``cells=500``).
     """
     from .evaluate import evaluate
 
     frames = []
     for run in runs:
-        r = evaluate([run.method], datasets, protocol=protocol, seed=seed, client=client,
-                     checkpoint=run.checkpoint, use_tfs=run.with_tfs)
+        options = dict(protocol=protocol, seed=seed, checkpoint=run.checkpoint, use_tfs=run.with_tfs)
+        if client is None:
+            parts = []
+            for ds in datasets:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    part = evaluate([run.method], [ds], **options)
+                messages = list(dict.fromkeys(str(w.message) for w in caught))
+                parts.append(part.assign(warnings=" | ".join(messages)))
+            r = pd.concat(parts, ignore_index=True)
+        else:
+            r = evaluate([run.method], datasets, client=client, **options).assign(warnings="")
         frames.append(r.assign(method_id=run.method, method=run.label, kind=run.kind,
                                tfs="with TFs" if run.with_tfs else "without TFs",
                                checkpoint=run.checkpoint or "", **labels))

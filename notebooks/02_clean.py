@@ -53,6 +53,8 @@ settings.describe_params(params)
 # %%
 results = simulated.results(params, client=client)
 summary = sweep.summarise(results, ["tfs", "method", "cell_types", "cells"])
+print(report.sample_note(results, ["tfs", "method", "cell_types", "cells"]))
+print(report.warning_summary(results))
 
 # %% [markdown]
 # ## Without TFs
@@ -70,7 +72,7 @@ fig = plots.score_lines(results.query("tfs == 'with TFs'"), x="cells", col="cell
 # AUPRC, mean ± standard deviation over the test graphs:
 
 # %%
-report.mean_pm_std(summary, "auprc", index=["tfs", "method", "cell_types"], columns="cells")
+report.mean_pm_std(summary, "auprc", index=["tfs", "method", "cell_types"], columns="cells", chance=True)
 
 # %% [markdown]
 # ## Paper vs this run

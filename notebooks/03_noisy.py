@@ -52,6 +52,8 @@ settings.describe_params(params)
 # %%
 results = simulated.results(params, client=client)
 summary = sweep.summarise(results, ["tfs", "method", "dropout_percentile"])
+print(report.sample_note(results, ["tfs", "method", "dropout_percentile"]))
+print(report.warning_summary(results))
 
 # %% [markdown]
 # ## Fig. 5: without TFs
@@ -72,7 +74,7 @@ fig = plots.score_lines(results.query("tfs == 'with TFs'"), x="dropout_percentil
 fig = plots.score_lines(results.query("tfs == 'with TFs'"), x="dropout_percentile", metric="auroc", chance=False)
 
 # %%
-report.mean_pm_std(summary, "auprc", index=["tfs", "method"], columns="dropout_percentile")
+report.mean_pm_std(summary, "auprc", index=["tfs", "method"], columns="dropout_percentile", chance=True)
 
 # %% [markdown]
 # ## Paper vs this run

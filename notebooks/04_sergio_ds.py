@@ -53,7 +53,9 @@ settings.describe_params(params)
 # %%
 results = chapter.results(params, client=client)
 summary = sweep.summarise(results, ["ds", "tfs", "method"])
-summary.round(3)
+print(report.sample_note(results, ["ds", "tfs", "method"], unit="replicates"))
+print(report.warning_summary(results, unit="replicates"))
+report.mean_pm_std(summary, "auprc", index=["tfs", "method"], columns="ds", chance=True)
 
 # %% [markdown]
 # ## Fig. 7

@@ -148,3 +148,37 @@ def test_figures_are_drawn():
     assert _inked(plots.subnetwork(edges, tfs=["G0", "G1", "G2"], highlight=["G4"])) > 0.01
     with pytest.raises(InputError, match="lacks column"):
         plots.score_lines(r.drop(columns="auprc"), x="cells")
+
+
+def test_reader_facing_summaries():
+    r = _results().assign(warnings="")
+    r.loc[(r.method == "GLASSO") & (r.dataset == "g1"), "warnings"] = ("GLASSO: using alpha=0.1 instead of alpha=0.02 "
+                                                                       "in /home/someone/project/run.py | other")
+    text = report.warning_summary(r)
+    assert text == "GLASSO warned on 2 of 6 test graphs, e.g. “GLASSO: using alpha=0.1 instead of alpha=0.02 in run.py”"
+    assert report.warning_summary(r.assign(warnings="")) == "No method raised a warning on any of the test graphs."
+    note = report.sample_note(r, ["method", "cells"])
+    assert note.startswith("Each mean is over 3 test graphs (10 method × setting points, 30 runs in all)")
+    assert "0.010–0.010" in note
+    s = sweep.summarise(r, ["tfs", "method", "cells"])
+    wide = report.mean_pm_std(s, index=["tfs", "method"], columns="cells", chance=True)
+    assert wide.loc[("chance level", ""), 100] == "0.050" and len(wide) == 6
+
+
+def test_learned_models_stand_out_in_line_plots():
+    r = _results().assign(kind=lambda d: d["method"].map({"GRNUlar": "learned", "GLAD": "learned",
+                                                           "Ridge-TF": "floor"}).fillna("baseline"))
+    order, palette, markers, lines = plots.method_styles(r)
+    assert order[:2] == ["GRNUlar", "GLAD"] and order[-1] == "Ridge-TF" and lines == ["-", "-", "--", "--", ":"]
+    grey = lambda c: max(c) - min(c) < 0.02  # noqa: E731
+    assert not grey(palette["GRNUlar"]) and grey(matplotlib.colors.to_rgb(palette["Ridge-TF"]))
+
+
+def test_the_library_knows_nothing_of_the_book():
+    from pathlib import Path
+
+    import grnular_lib
+
+    for path in Path(grnular_lib.__file__).parent.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "bookkit" not in text and "notebooks/" not in text and "notebooks\"" not in text, path

@@ -3,6 +3,7 @@ and BEELINE's, and the paper's statements."""
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pandas as pd
 from grnular_lib import claims as cl
 from grnular_lib.claims import Claim, best_method_claim
 from grnular_lib.errors import InputError
-from grnular_lib.methods import method_label
+from grnular_lib.methods import METHODS, method_label
 
 from .settings import model_checkpoints
 from .simulated import PAPER_TF_METHODS
@@ -26,7 +27,8 @@ def results(params: dict[str, Any], *, client: Any = None) -> tuple[pd.DataFrame
     -------
     (results, availability)
         ``results`` has columns ``data`` (``"[S] mESC"`` …), ``dataset``, ``network``, ``protocol``, ``method``,
-        ``method_id``, the scores of :func:`grnular_lib.metrics.score` and ``seconds``; ``availability`` is
+        ``method_id``, ``kind``, the scores of :func:`grnular_lib.metrics.score`, ``seconds`` and ``warnings`` (what
+        the method warned on the dataset, "" if nothing); ``availability`` is
         :func:`grnular_lib.data.list_beeline` restricted to the chosen datasets, networks and gene set.
     """
     from grnular_lib.data import list_beeline, load_beeline
@@ -47,10 +49,12 @@ def results(params: dict[str, Any], *, client: Any = None) -> tuple[pd.DataFrame
                   for r in avail.itertuples(index=False)}
         data = next(iter(truths.values()))
         for m in params["methods"]:
-            t0 = time.perf_counter()
-            S = score_matrix(data.expression, data.tf_index, m, checkpoint=ck.get(m), seed=params["seed"],
-                             client=client)
-            seconds = time.perf_counter() - t0
+            with warnings.catch_warnings(record=True) as caught:  # counted by report.warning_summary
+                warnings.simplefilter("always")
+                t0 = time.perf_counter()
+                S = score_matrix(data.expression, data.tf_index, m, checkpoint=ck.get(m), seed=params["seed"],
+                                 client=client)
+                seconds = time.perf_counter() - t0
             for network, d in truths.items():
                 if d.genes != data.genes:
                     raise InputError(f"{dataset}: the gene sets of the {network} and the first network differ; "
@@ -58,8 +62,10 @@ def results(params: dict[str, Any], *, client: Any = None) -> tuple[pd.DataFrame
                 for protocol in ("undirected", "beeline"):
                     rows.append({"data": beeline_label(dataset, network), "dataset": dataset, "network": network,
                                  "protocol": protocol, "method": method_label(m), "method_id": m,
+                                 "kind": METHODS[m].kind,
                                  **score(S, d.truth_matrix(), protocol=protocol, tf_index=d.tf_index),
-                                 "seconds": seconds, "n_genes": d.n_genes, "n_tfs": len(d.tfs)})
+                                 "seconds": seconds, "n_genes": d.n_genes, "n_tfs": len(d.tfs),
+                                 "warnings": " | ".join(dict.fromkeys(str(w.message) for w in caught))})
     return pd.DataFrame(rows), table
 
 
@@ -92,3 +98,34 @@ def claims() -> list[Claim]:
 def paper_vs_run(results: pd.DataFrame) -> pd.DataFrame:
     """The "paper vs this run" table of the chapter: one row per statement of :func:`claims`."""
     return cl.paper_vs_run(results, claims())
+
+
+def overview(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per method: its mean AUPRC and AUROC over the data under the paper's protocol, its median AUPRC
+    ratio and EPR under BEELINE's, and on how many data it has the best AUPRC ratio; learned models first."""
+    und = results[results["protocol"] == "undirected"].groupby("method", sort=False)
+    bee = results[results["protocol"] == "beeline"]
+    best = bee.loc[bee.groupby("data")["auprc_ratio"].idxmax(), "method"].value_counts()
+    table = pd.DataFrame({
+        "kind": und["kind"].first(),
+        "AUPRC (paper's protocol)": und["auprc"].mean(),
+        "chance": und["chance"].mean(),
+        "AUROC": und["auroc"].mean(),
+        "median AUPRC ratio (BEELINE)": bee.groupby("method", sort=False)["auprc_ratio"].median(),
+        "median EPR": bee.groupby("method", sort=False)["epr"].median(),
+    })
+    table["best AUPRC ratio on"] = [f"{best.get(m, 0)} of {bee['data'].nunique()}" for m in table.index]
+    order = {"learned": 0, "baseline": 1, "floor": 2}
+    table = table.sort_values("kind", key=lambda k: k.map(order), kind="stable")
+    return table.round(3)
+
+
+def availability_table(availability: pd.DataFrame) -> pd.DataFrame:
+    """Datasets × ground truths: "yes" where the expression and the network are here, "n/a" where not, and why."""
+    here = availability.pivot_table(index="dataset", columns="network", values="available", aggfunc="first",
+                                    sort=False)
+    here = here.apply(lambda col: col.map({True: "yes", False: "n/a"}))
+    reasons = availability[~availability["available"]].groupby("dataset", sort=False)["reason"].first()
+    here["why n/a"] = reasons.reindex(here.index).fillna("")
+    here.columns.name = None
+    return here

@@ -1,18 +1,32 @@
-"""What the reader sees besides the figures: compact tables, the sentence on how close a run came to the paper."""
+"""What the reader sees besides the figures: compact tables, how many test graphs stand behind each number and how
+far they spread, one-line summaries of the warnings a run raised, and the sentence on how close it came to the paper.
+"""
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 
-def mean_pm_std(summary: pd.DataFrame, metric: str = "auprc", *, index: Sequence[str], columns: str) -> pd.DataFrame:
-    """A wide table of "mean ± std" strings of one metric (rows ``index``, columns ``columns``), for display."""
+def mean_pm_std(summary: pd.DataFrame, metric: str = "auprc", *, index: Sequence[str], columns: str,
+                chance: bool = False) -> pd.DataFrame:
+    """A wide table of "mean ± std" strings of one metric (rows ``index``, columns ``columns``), for display.
+
+    With ``chance`` a last row gives the mean chance level of each column (the AUPRC of a random predictor).
+    """
     text = summary.assign(_v=[f"{m:.3f} ± {s:.3f}" if np.isfinite(s) else f"{m:.3f}"
                               for m, s in zip(summary[f"{metric}_mean"], summary[f"{metric}_std"])])
-    return text.pivot_table(index=list(index), columns=columns, values="_v", aggfunc="first", sort=False)
+    table = text.pivot_table(index=list(index), columns=columns, values="_v", aggfunc="first", sort=False)
+    if chance:
+        level = summary.groupby(columns, sort=False)["chance"].mean().map(lambda c: f"{c:.3f}")
+        key = ("chance level", *[""] * (len(index) - 1)) if len(index) > 1 else "chance level"
+        table.loc[key, :] = level.reindex(table.columns).to_numpy()
+    return table
 
 
 def verdict_sentence(table: pd.DataFrame, params: dict[str, Any]) -> str:
@@ -35,3 +49,63 @@ def verdict_sentence(table: pd.DataFrame, params: dict[str, Any]) -> str:
         parts.append("The quick profile runs smaller settings than the paper (see the settings at the top of the "
                      "chapter), so small differences here may not hold at the paper's scale, and the reverse.")
     return " ".join(parts)
+
+
+def sample_note(results: pd.DataFrame, by: Sequence[str], *, metric: str = "auprc", unit: str = "test graphs") -> str:
+    """How many datasets stand behind each mean, and how far ``metric`` spreads across them.
+
+    ``by`` are the columns that define one point of a figure (e.g. ``["method", "cells", "cell_types"]``); the
+    spread is the standard deviation across the datasets of each point, summarised over the points.
+    """
+    g = results.groupby(list(by), sort=False)[metric]
+    n = g.size()
+    sizes = f"{n.min()}" if n.min() == n.max() else f"{n.min()} to {n.max()}"
+    noun = unit[:-1] if sizes == "1" and unit.endswith("s") else unit
+    text = f"Each mean is over {sizes} {noun} ({len(n)} method × setting points, {int(n.sum())} runs in all)"
+    if n.min() < 2:
+        return text + "; with one dataset per point there is no spread to show, so small differences may be noise."
+    sd = g.std()
+    return (text + f"; the standard deviation of {metric.upper()} across {unit} is {sd.min():.3f}–{sd.max():.3f} "
+            f"(median {sd.median():.3f}), so differences between means smaller than about "
+            f"{2 * sd.median() / np.sqrt(n.median()):.3f} (two standard errors) are within the noise.")
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/:'\"]+){2,}/([^\s/:'\"]+)")
+
+
+def _one_line(message: str, width: int = 110) -> str:
+    """A warning message on one line, machine paths reduced to their file name, cut at ``width``."""
+    text = _PATH.sub(r"\1", " ".join(str(message).split()))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def warning_summary(results: pd.DataFrame, *, unit: str = "test graphs") -> str:
+    """One line per method that warned: on how many of its runs (rows of ``results``, one per dataset and setting),
+    and the first message (``warnings`` column of :func:`grnular_lib.sweep.score_runs`)."""
+    if "warnings" not in results.columns:
+        return "Warnings were not recorded for this run."
+    if "protocol" in results.columns:  # the same run scored under several protocols counts once
+        results = results[results["protocol"] == results["protocol"].iloc[0]]
+    lines = []
+    for method, per in results.groupby("method", sort=False):
+        warned = per[per["warnings"] != ""]
+        if len(warned):
+            first = warned["warnings"].iloc[0].split(" | ")[0]
+            lines.append(f"{method} warned on {len(warned)} of {len(per)} {unit}, e.g. “{_one_line(first)}”")
+    return "\n".join(lines) if lines else f"No method raised a warning on any of the {unit}."
+
+
+@contextmanager
+def quietly(what: str) -> Iterator[list[str]]:
+    """Keep the warnings raised inside the block from the reader, and print one line that counts them.
+
+    Yields the list the distinct messages are collected in (one line each, paths reduced to file names).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        messages: list[str] = []
+        yield messages
+    messages.extend(dict.fromkeys(_one_line(w.message) for w in caught))
+    if messages:
+        more = f" (and {len(messages) - 1} other kinds)" if len(messages) > 1 else ""
+        print(f"{what}: {len(caught)} warning{'s' if len(caught) != 1 else ''}, e.g. “{messages[0]}”{more}")
