@@ -2,6 +2,7 @@
 
 Malformed input must end in exit status 2 with exactly one line ``grnular: error: …`` on stderr, no traceback and
 no output file (temporary files included). Arbitrary bytes must end either that way or in a complete edge list.
+The examples are derandomized (the same on every run), so the tests are deterministic.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 
 from grnular_lib.cli import main
 
-SETTINGS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, database=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
 GENES = ["G0", "G1", "G2", "G3", "G4", "G5"]
 
 
