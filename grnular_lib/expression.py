@@ -202,6 +202,9 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
             raise InputError(f"{path} is a directory; give the expression file inside it (e.g. {path}/ExpressionData.csv)")
         name = path.name.lower()
         if name.endswith(".h5ad"):
+            if cells_in_rows:
+                raise InputError(f"{path}: --cells-in-rows (cells_in_rows=True) applies to table files; an .h5ad is "
+                                 "always cells × genes, so drop it")
             import anndata
 
             try:

@@ -79,7 +79,8 @@ def canonical_order(X: np.ndarray, tf_index: Sequence[int] | np.ndarray | None =
     else:
         by_values = _hash64(np.sort(X, axis=0).T)
         genes = np.lexsort((~is_tf, by_values))
-    Xg = X[:, genes]
-    cells = np.argsort(_hash64(Xg), kind="stable")
+    chunk = max(1, (1 << 26) // max(1, X.shape[1] * X.itemsize))  # hash ~64 MB of cells at a time
+    cell_keys = np.concatenate([_hash64(X[i:i + chunk][:, genes]) for i in range(0, X.shape[0], chunk)])
+    cells = np.argsort(cell_keys, kind="stable")
     canonical_tfs = None if tf_index is None else np.flatnonzero(is_tf[genes])
-    return CanonicalOrder(X=np.ascontiguousarray(Xg[cells]), tf_index=canonical_tfs, genes=genes, cells=cells)
+    return CanonicalOrder(X=X[np.ix_(cells, genes)], tf_index=canonical_tfs, genes=genes, cells=cells)

@@ -439,6 +439,8 @@ CASES: list[Case] = [
          expect="ok", check=lambda d: set(read_edges(d)["TF"]) == {"Sym0", "Sym1", "Sym2"}),
     Case("h5ad-missing-symbol-column", "also", "`--gene-symbols nope`", _h5ad_argv("--gene-symbols", "nope"),
          match=r"var has no column 'nope'"),
+    Case("h5ad-cells-in-rows", "also", "`--cells-in-rows` on an .h5ad", _h5ad_argv("--cells-in-rows"),
+         match=r"applies to table files; an .h5ad is always cells × genes"),
     Case("edge-list-mode", "also", "edge list file mode follows the umask", _umask_mode,
          result="mode 0666 & ~umask (0644 under umask 022), not 0600", expect="ok",
          check=_check_mode),
