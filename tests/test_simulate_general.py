@@ -77,6 +77,7 @@ def test_draws_respect_ranges_and_are_finite():
         seen["noise"].add(info["noise"])
     assert seen == {"family": set(FAMILIES), "noise": set(NOISE_LEVELS)}
     assert s.to_dict()["genes"] == [50, 1200] and s.to_dict()["ds_noise"]["library_size"] == [4.6, 0.4]
+    assert s.to_dict(max_genes=400)["genes"] == [50, 400]
 
 
 def test_overrides_fix_one_parameter_and_keep_the_others():

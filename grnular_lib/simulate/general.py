@@ -92,9 +92,12 @@ class GeneralSetting:
     ds_noise: tuple[tuple[str, Any], ...] = (("outlier_prob", 0.01), ("library_size", (4.6, 0.4)),
                                              ("dropout_shape", 6.5), ("dropout_percentile", 82.0), ("counts", True))
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of every range (for model cards)."""
+    def to_dict(self, max_genes: int | None = None) -> dict[str, Any]:
+        """A JSON-ready dict of every range (for model cards); ``max_genes``: the upper end of the genes a corpus
+        was drawn with, when not the default."""
         d = asdict(self)
+        if max_genes is not None:
+            d["genes"] = (self.genes[0], int(max_genes))
         d["ds_noise"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.ds_noise}
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 

@@ -38,7 +38,7 @@ def setting_table() -> pd.DataFrame:
     return pd.DataFrame({"range": list(d), "value": [str(v) for v in d.values()]}).set_index("range")
 
 
-def shape_table(seeds: int = 5) -> pd.DataFrame:
+def shape_table(seeds: int = 3) -> pd.DataFrame:
     """SERGIO's DS networks beside hierarchical and §3.2 random graphs of the same sizes (means over ``seeds``)."""
     from grnular_lib.data.sergio_ds import sergio_grn
     from grnular_lib.simulate import hierarchical_grn, random_grn
