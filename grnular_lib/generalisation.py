@@ -128,8 +128,8 @@ def simulated_cells(*, sizes: Sequence[int] = GRID_SIZES, noises: Sequence[str] 
     Returns
     -------
     list of Cell
-        Named ``{family}/{n_genes}/{noise}``. Cells of the same size and noise use the same graph indices, so
-        the cells of one family differ from the other's only by family.
+        Named ``{family}/{n_genes}/{noise}``. Graph ``i`` of every cell of a size has the same seed, so the cells
+        of one family and size hold the same graphs and clean cells and differ only by their noise.
     """
     from .simulate.general import FAMILIES, general_corpus
 
