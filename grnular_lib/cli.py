@@ -173,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         except _Terminated:
             print("grnular: error: terminated (SIGTERM); nothing was written", file=sys.stderr)
             return 143
+        except BrokenPipeError:  # stdout closed early (`grnular evaluate … | head`): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 141
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)

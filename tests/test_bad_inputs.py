@@ -548,3 +548,14 @@ def write_table(path: Path = TABLE) -> None:
 
 if __name__ == "__main__":
     write_table()
+
+
+def test_closed_stdout_ends_quietly(tmp_path):
+    """`grnular evaluate … | head -1`: the reader went away; no traceback (exit 141, as a SIGPIPE'd tool)."""
+    read, write = os.pipe()
+    os.close(read)
+    argv = ["evaluate", str(edge_list(tmp_path, GOOD_EDGES)), "--truth", str(truth(tmp_path))]
+    proc = subprocess.run([sys.executable, "-c", "import sys; from grnular_lib.cli import main; sys.exit(main())",
+                           *argv], stdout=write, stderr=subprocess.PIPE, text=True)
+    os.close(write)
+    assert proc.returncode == 141 and proc.stderr == ""
