@@ -110,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     gen.method_table(results).round(4).to_csv(args.out / "methods.csv")
     default = gen.Run(gen.default_method()).label
     (args.out / "cells.md").write_text(
-        f"Default model: {default}. AUPRC (undirected for simulated and DS data, TF → gene for BEELINE); margins "
-        f"are paired means over the datasets both runs scored.\n\n" + gen.markdown_summary(summary))
+        f"Default model: {default}. AUPRC (undirected for simulated and DS data, TF → gene for BEELINE); means "
+        "and margins are over the datasets every run of the cell scored (compared/graphs).\n\n"
+        + gen.markdown_summary(summary))
     for which, name in (("margin", "margins.png"), ("default_margin", "margins_default.png")):
         gen.margin_heatmap(summary, which=which).savefig(args.out / name, dpi=120, bbox_inches="tight")
     print(gen.markdown_summary(summary))

@@ -14,8 +14,8 @@ held-out condition with one or more datasets:
 A *run* is a method with a checkpoint (:class:`Run`): *ours* are the project's unrolled models (engine
 ``"unrolled"`` in :mod:`grnular_lib.methods`), every other method is a *peer*. :func:`summarise_cells` gives, per
 cell, the chance level, the best peer, the best of our runs and its margin over the best peer, and the margin of the
-default model (what ``grnular infer`` runs without ``--method``). Margins are paired: the mean over the datasets on
-which both runs ran of the difference in AUPRC.
+default model (what ``grnular infer`` runs without ``--method``). A cell's numbers are means over the datasets that
+every run scored; margins are means of per-dataset differences.
 """
 from __future__ import annotations
 
@@ -274,13 +274,12 @@ def run_grid(cells: Sequence[Cell], runs: Sequence[Run], *, expensive_graphs: in
                                log=log if progress else None) for c in cells], ignore_index=True)
 
 
-def _paired_margin(scores: pd.DataFrame, ours: str, peer: str) -> float:
-    wide = scores.pivot_table(index="graph", columns="run", values="auprc")[[ours, peer]].dropna()
-    return float((wide[ours] - wide[peer]).mean()) if len(wide) else float("nan")
-
-
 def summarise_cells(results: pd.DataFrame, *, default: Run | None = None) -> pd.DataFrame:
-    """Per cell: chance, best peer, best of ours, their paired margin, and the default model's margin.
+    """Per cell: chance, best peer, best of ours, the margin between them, and the default model's margin.
+
+    Every number of a cell is computed on the datasets that every run of the cell scored (where GRNBoost2 ran on
+    fewer graphs, on those), so that a method is never compared on easier or harder graphs than another; margins
+    are means of per-dataset differences.
 
     Parameters
     ----------
@@ -292,29 +291,34 @@ def summarise_cells(results: pd.DataFrame, *, default: Run | None = None) -> pd.
     Returns
     -------
     pandas.DataFrame
-        ``group, cell, n_graphs, chance, best_peer, best_peer_auprc, best_ours, best_ours_auprc, margin,
-        default_auprc, default_margin, margin_ratio, default_margin_ratio`` (the margins divided by the chance
-        level: margins of the AUPRC ratio) and ``meets_target`` — ``meets_target``: the default model is at least
-        :data:`TARGET_MARGIN` above the best peer where that peer scores ≥ :data:`HARD_CELL_AUPRC`, and not below
-        it elsewhere (the issue's bar); missing when a side did not run.
+        ``group, cell, n_graphs`` (datasets in the cell), ``n_compared`` (datasets every run scored), ``chance,
+        best_peer, best_peer_auprc, best_ours, best_ours_auprc, margin, default_auprc, default_margin,
+        margin_ratio, default_margin_ratio`` (the margins divided by the chance level: margins of the AUPRC ratio)
+        and ``meets_target``: the default model is at least :data:`TARGET_MARGIN` above the best peer where that
+        peer scores ≥ :data:`HARD_CELL_AUPRC`, and not below it elsewhere (the issue's bar); missing when a side did
+        not run.
     """
     default = default or Run(default_method())
     ok = results.dropna(subset=["auprc"])
     rows = []
     for (group, cell), sub in ok.groupby(["group", "cell"], sort=False):
-        mean = sub.groupby("run", sort=False)["auprc"].mean()
-        ours = sub.loc[sub["ours"], "run"].unique()
-        peers = sub.loc[~sub["ours"], "run"].unique()
-        row: dict[str, Any] = {"group": group, "cell": cell, "n_graphs": int(sub["graph"].nunique()),
-                               "chance": float(sub.groupby("graph")["chance"].first().mean())}
-        best_peer = mean[peers].idxmax() if len(peers) else None
-        best_ours = mean[ours].idxmax() if len(ours) else None
+        wide = sub.pivot_table(index="graph", columns="run", values="auprc", sort=False)
+        common = wide.dropna()
+        basis = common if len(common) else wide  # no dataset scored by all: pairwise on what each pair shares
+        mean = basis.mean()
+        ours = [r for r in sub.loc[sub["ours"].astype(bool), "run"].unique()]
+        peers = [r for r in sub.loc[~sub["ours"].astype(bool), "run"].unique()]
+        chance = sub.groupby("graph")["chance"].first()
+        row: dict[str, Any] = {"group": group, "cell": cell, "n_graphs": int(wide.shape[0]),
+                               "n_compared": int(len(common)), "chance": float(chance[basis.index].mean())}
+        best_peer = mean[peers].idxmax() if peers else None
+        best_ours = mean[ours].idxmax() if ours else None
         row.update(best_peer=best_peer, best_peer_auprc=mean.get(best_peer, np.nan),
                    best_ours=best_ours, best_ours_auprc=mean.get(best_ours, np.nan))
-        row["margin"] = _paired_margin(sub, best_ours, best_peer) if best_peer and best_ours else np.nan
+        row["margin"] = float((basis[best_ours] - basis[best_peer]).mean()) if best_peer and best_ours else np.nan
         row["default_auprc"] = mean.get(default.label, np.nan)
-        row["default_margin"] = (_paired_margin(sub, default.label, best_peer)
-                                 if best_peer and default.label in mean.index else np.nan)
+        row["default_margin"] = (float((basis[default.label] - basis[best_peer]).mean())
+                                 if best_peer and default.label in basis.columns else np.nan)
         for col in ("margin", "default_margin"):  # in units of the chance level: the AUPRC-ratio margin
             row[f"{col}_ratio"] = row[col] / row["chance"] if row["chance"] > 0 else np.nan
         if np.isnan(row["default_margin"]):
@@ -335,7 +339,7 @@ def method_table(results: pd.DataFrame) -> pd.DataFrame:
 
 def markdown_summary(summary: pd.DataFrame) -> str:
     """The per-cell summary as a Markdown table (AUPRC to 3 decimals, margins signed)."""
-    head = ["group", "cell", "graphs", "chance", "best peer", "AUPRC", "best of ours", "AUPRC", "margin",
+    head = ["group", "cell", "compared", "chance", "best peer", "AUPRC", "best of ours", "AUPRC", "margin",
             "default", "default margin", "meets bar"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
 
@@ -344,7 +348,7 @@ def markdown_summary(summary: pd.DataFrame) -> str:
 
     for r in summary.itertuples(index=False):
         bar = {True: "yes", False: "**no**"}.get(r.meets_target, "–")
-        lines.append(f"| {r.group} | {r.cell} | {r.n_graphs} | {f(r.chance)} | {r.best_peer or '–'} | "
+        lines.append(f"| {r.group} | {r.cell} | {r.n_compared}/{r.n_graphs} | {f(r.chance)} | {r.best_peer or '–'} | "
                      f"{f(r.best_peer_auprc)} | {r.best_ours or '–'} | {f(r.best_ours_auprc)} | {f(r.margin, True)} | "
                      f"{f(r.default_auprc)} | {f(r.default_margin, True)} | {bar} |")
     return "\n".join(lines) + "\n"

@@ -75,7 +75,7 @@ chapter.shape_table()
 # ## Every method in every cell
 #
 # AUPRC with the paper's undirected protocol on simulated and DS data, BEELINE's directed TF → gene protocol on real
-# data. A margin is the mean, over the datasets both methods ran on, of the difference in AUPRC.
+# data. Each cell is compared on the datasets every method scored; a margin is the mean difference in AUPRC there.
 
 # %%
 results = gen.run_grid(cells, runs, expensive_graphs=params["expensive_graphs"], seed=params["seed"], client=client,

@@ -48,11 +48,11 @@ def test_summary_picks_best_peer_and_pairs_the_margins():
                  ("simulated", "a", g, "GRNBoost2", False, boost, 0.05)]
     rows += [("BEELINE", "b", 0, "GRNUlar", True, 0.03, 0.02), ("BEELINE", "b", 0, "Ridge-TF", False, 0.04, 0.02)]
     s = gen.summarise_cells(_results(rows), default=default).set_index("cell")
-    # GRNBoost2 ran on one graph only (0.45 > Pearson's mean 0.40): it is the best peer, the margin is paired on graph 0
+    # GRNBoost2 ran on graph 0 only: the cell is compared there (GRNBoost2 0.45 > Pearson 0.40), margin 0.50 - 0.45
     assert s.loc["a", "best_peer"] == "GRNBoost2" and s.loc["a", "margin"] == pytest.approx(0.05)
     assert s.loc["a", "best_ours_auprc"] == pytest.approx(0.5) and bool(s.loc["a", "meets_target"])
     assert s.loc["b", "default_margin"] == pytest.approx(-0.01) and not s.loc["b", "meets_target"]
-    assert s.loc["b", "chance"] == pytest.approx(0.02) and s.loc["a", "n_graphs"] == 3
+    assert s.loc["b", "chance"] == pytest.approx(0.02) and s.loc["a", "n_graphs"] == 3 and s.loc["a", "n_compared"] == 1
     md = gen.markdown_summary(s.reset_index())
     assert "| BEELINE | b |" in md and "**no**" in md and "+0.050" in md
     fig = gen.margin_heatmap(s.reset_index().assign(cell=["random/100/clean", "mDC/TFs+500/STRING"]))
