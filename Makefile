@@ -43,7 +43,9 @@ NB_EXECUTED := $(patsubst notebooks/%.py,book/notebooks/%.ipynb,$(NB_SOURCES))
 NB_RUNTIMES := $(filter %_runtimes.ipynb,$(NB_EXECUTED))
 BOOKKIT_SHARED := $(filter-out notebooks/bookkit/ch%,$(wildcard notebooks/bookkit/*.py))
 JUPYTEXT := $(VENV)/bin/jupytext
-PAPERMILL := $(VENV)/bin/papermill -k python3 --cwd notebooks --no-progress-bar
+# Local Dask worker processes for the chapters' heavy loops (one per core, at most 4; WORKERS=1: serial).
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 4 ? n : 4 )))
+PAPERMILL := GRNULAR_BOOK_WORKERS=$(WORKERS) $(VENV)/bin/papermill -k python3 --cwd notebooks --no-progress-bar
 PROFILE_STAMP := book/notebooks/.profile-$(PROFILE)
 TIMINGS := book/notebooks/timings.tsv
 BOOK_PAGES := _config.yml book/_toc.yml book/intro.md book/differences.md book/references.md book/references.bib

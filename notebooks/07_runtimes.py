@@ -41,7 +41,7 @@ from grnular_lib.environment import hardware_description
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
 params = settings.notebook_params("07_runtimes", profile, genes=genes, cells=cells, hidden_sizes=hidden_sizes,
     runtime_methods=runtime_methods, model_setting=model_setting, repeats=repeats, seed=seed)
-client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
+client = settings.dask_client()  # Dask workers for the heavy loops (make book: one per core) or None; same results
 peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
 
@@ -71,6 +71,17 @@ table2
 fig = plots.runtime_bars(chapter.long_table(table2))
 
 # %% [markdown]
+# ## This book's own runtime
+#
+# How long each chapter took when `make` last executed it in this profile (read from `book/notebooks/timings.tsv`,
+# which `make book` and `make notebook` write).
+
+# %%
+book_minutes, book_sentence = chapter.book_time(params["profile"])
+print(book_sentence)
+book_minutes
+
+# %% [markdown]
 # ## Paper vs this run
 
 # %%
@@ -81,8 +92,8 @@ comparison
 print(report.verdict_sentence(comparison, params))
 
 # %% [markdown]
-# Time on two CPU cores against a GPU and a 28-core node: ratios between methods within this run are the meaningful
-# comparison.
+# Time on this machine's CPU cores (and its GPU, where it has one: then the unrolled models get a second row) against
+# the paper's P100 GPU and 28-core node: ratios between methods within this run are the meaningful comparison.
 
 # %% [markdown]
 # ## Rerun this

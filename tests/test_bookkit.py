@@ -90,14 +90,33 @@ def test_summaries():
 
 
 def test_runtime_tables_put_paper_next_to_run():
-    hidden = pd.DataFrame({"Hd": [200, 500], "seconds": [1.0, 2.0]})
-    methods = pd.DataFrame({"method": ["GRNUlar", "GRNBoost2", "Ridge-TF"], "seconds": [2.0, 50.0, 0.1]})
+    hidden = pd.DataFrame({"Hd": [200, 500, 200, 500], "device": ["CPU", "CPU", "GPU", "GPU"],
+                           "seconds": [1.0, 2.0, 0.1, 0.2]})
+    methods = pd.DataFrame({"method": ["GRNUlar", "GRNUlar", "GRNBoost2", "Ridge-TF"],
+                            "device": ["CPU", "GPU", "CPU", "CPU"], "seconds": [2.0, 0.01, 50.0, 0.1]})
     t1, t2 = ch07_runtimes.comparison(hidden, methods)
-    assert t1.set_index("Hd").loc[1000, "paper seconds (P100 GPU)"] == 2.10
-    assert np.isnan(t1.set_index("Hd").loc[1000, "this run seconds"])
+    t1 = t1.set_index("Hd")
+    assert t1.loc[1000, "paper seconds (P100 GPU)"] == 2.10 and np.isnan(t1.loc[1000, "this run seconds (CPU)"])
+    assert t1.loc[500, "this run seconds (GPU)"] == 0.2
     assert t2.set_index("method").loc["GRNBoost2", "paper seconds"] == 612.0
-    v = ch07_runtimes.paper_vs_run(hidden, methods)["holds here"].tolist()
-    assert v == ["yes", "yes"]
+    grnular = t2[t2["method"] == "GRNUlar"]
+    assert sorted(grnular["this run device"]) == ["CPU", "GPU"] and (grnular["paper seconds"] == 1.33).all()
+    long = ch07_runtimes.long_table(t2)
+    assert set(long["where"]) == {"paper", "this run (CPU)", "this run (GPU)"}
+    table = ch07_runtimes.paper_vs_run(hidden, methods)
+    assert table["holds here"].tolist() == ["yes", "yes"] and "25.0× GRNUlar's time" in table["this run"].iloc[0]
+
+
+def test_runtimes_chapter_reads_the_book_time(tmp_path):
+    timings = tmp_path / "timings.tsv"
+    table, text = ch07_runtimes.book_time("quick", timings)
+    assert table["minutes"].isna().all() and "No chapter has been timed" in text
+    chapters = list(table.index)
+    timings.write_text("".join(f"{c}\tquick\t60\n" for c in chapters) + f"{chapters[0]}\tquick\t120\n"
+                       f"{chapters[1]}\tsmoke\t999\n")
+    table, text = ch07_runtimes.book_time("quick", timings)
+    assert table.loc[chapters[0], "minutes"] == 2.0 and table.loc[chapters[1], "minutes"] == 1.0
+    assert f"took {len(chapters) + 1:.1f} min in all" in text and "this build is within it" in text
 
 
 def _scores(n=12, tfs=(0, 1, 2)):

@@ -1,6 +1,7 @@
 """Chapter 7, runtimes (Tables 1–2): the timed runs, the paper's tables beside them, and the paper's statements."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,12 @@ from grnular_lib.dataset import GRNDataset
 from grnular_lib.methods import METHODS, method_label
 from grnular_lib.sweep import simulated_test_set, time_call
 
-from .settings import model_checkpoints
+from .settings import NOTEBOOK_DIR, chapters, model_checkpoints
+
+#: Where ``make book`` / ``make notebook`` append each chapter's execution (chapter, profile, seconds per line).
+TIMINGS = NOTEBOOK_DIR.parent / "book" / "notebooks" / "timings.tsv"
+#: The quick book's budget: every chapter from an empty cache on two CPU cores.
+QUICK_BUDGET_MINUTES = 20
 
 
 def data(params: dict[str, Any]) -> GRNDataset:
@@ -20,35 +26,56 @@ def data(params: dict[str, Any]) -> GRNDataset:
                               seed=params["seed"])[0]
 
 
+def devices() -> list[tuple[str, str]]:
+    """The devices the unrolled models are timed on: ``("CPU", "cpu")``, and ``("GPU", "cuda")`` when CUDA is here."""
+    import torch
+
+    return [("CPU", "cpu")] + ([("GPU", "cuda")] if torch.cuda.is_available() else [])
+
+
 def hidden_runtimes(data: GRNDataset, params: dict[str, Any]) -> pd.DataFrame:
-    """Table 1: seconds of one GRNUlar forward call (goodINIT and the unrolled cells) per hidden size Hd."""
-    from grnular_lib.models import load_model, model_scores, make_problem
+    """Table 1: seconds of one GRNUlar forward call (goodINIT and the unrolled cells) per hidden size Hd, on the CPU
+    and, when CUDA is here, on the GPU (after a warm-up call on each device)."""
+    from grnular_lib.models import load_model, make_problem, model_scores
 
     ckpt = model_checkpoints({**params, "method": "grnular"})["grnular"]
-    warm = load_model("grnular", ckpt, device="cpu")
-    model_scores(warm, make_problem(data.expression, data.tf_index, device="cpu"), seed=params["seed"])  # warm-up
     rows = []
-    for hd in params["hidden_sizes"]:
-        model = load_model("grnular", ckpt, device="cpu")
-        model.config.update(hidden_min=hd, hidden_max=hd)
-        seconds = time_call(lambda: model_scores(model, make_problem(data.expression, data.tf_index, device="cpu"),
-                                                 seed=params["seed"]), repeats=params["repeats"])
-        rows.append({"Hd": hd, "seconds": seconds, "L": model.config["n_unrolled"], "P": model.config["inner_steps"],
-                     "E1": model.config["init_epochs"]})
+    for where, device in devices():
+        warm = load_model("grnular", ckpt, device=device)
+        model_scores(warm, make_problem(data.expression, data.tf_index, device=device), seed=params["seed"])
+        for hd in params["hidden_sizes"]:
+            model = load_model("grnular", ckpt, device=device)
+            model.config.update(hidden_min=hd, hidden_max=hd)
+            seconds = time_call(lambda: model_scores(model, make_problem(data.expression, data.tf_index,
+                                                                         device=device), seed=params["seed"]),
+                                repeats=params["repeats"])
+            rows.append({"Hd": hd, "device": where, "seconds": seconds, "L": model.config["n_unrolled"],
+                         "P": model.config["inner_steps"], "E1": model.config["init_epochs"]})
     return pd.DataFrame(rows)
 
 
 def method_runtimes(data: GRNDataset, params: dict[str, Any], *, client: Any = None) -> pd.DataFrame:
-    """Table 2: seconds of every method of ``runtime_methods`` on the test problem, with TFs."""
+    """Table 2: seconds of every method of ``runtime_methods`` on the test problem, with TFs; the unrolled models
+    on the CPU and, when CUDA is here, also on the GPU (a warm-up call first on each device)."""
     from grnular_lib.infer import score_matrix
+    from grnular_lib.models import predict
 
     ck = model_checkpoints(params)
     rows = []
     for m in params["runtime_methods"]:
         tf_index = data.tf_index if METHODS[m].uses_tfs else None
-        seconds = time_call(lambda: score_matrix(data.expression, tf_index, m, checkpoint=ck.get(m),
-                                                 seed=params["seed"], client=client), repeats=params["repeats"])
-        rows.append({"method": method_label(m), "seconds": seconds})
+        if METHODS[m].engine == "unrolled":
+            for where, device in devices():
+                def call() -> Any:
+                    return predict(data.expression, tf_index, method=m, checkpoint=ck.get(m), seed=params["seed"],
+                                   device=device)
+                call()
+                rows.append({"method": method_label(m), "device": where,
+                             "seconds": time_call(call, repeats=params["repeats"])})
+        else:
+            seconds = time_call(lambda: score_matrix(data.expression, tf_index, m, checkpoint=ck.get(m),
+                                                     seed=params["seed"], client=client), repeats=params["repeats"])
+            rows.append({"method": method_label(m), "device": "CPU", "seconds": seconds})
     return pd.DataFrame(rows)
 
 
@@ -62,13 +89,19 @@ PAPER_TABLE2_HARDWARE = {"GLASSO": "CPU, 28 cores", "GRNBoost2": "CPU, 28 cores"
 
 
 def comparison(hidden: pd.DataFrame, methods: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Tables 1 and 2 side by side with this run (NaN where this run did not time a method or size)."""
+    """Tables 1 and 2 side by side with this run (NaN where this run did not time a method or size); Table 1 gets one
+    column per device this run used, Table 2 one row per method and device."""
     t1 = pd.DataFrame({"Hd": list(PAPER_TABLE1), "paper seconds (P100 GPU)": list(PAPER_TABLE1.values())})
-    t1 = t1.merge(hidden[["Hd", "seconds"]].rename(columns={"seconds": "this run seconds"}), on="Hd", how="outer")
+    hidden = hidden if "device" in hidden.columns else hidden.assign(device="CPU")
+    wide = hidden.pivot_table(index="Hd", columns="device", values="seconds", sort=False)
+    wide.columns = [f"this run seconds ({d})" for d in wide.columns]
+    t1 = t1.merge(wide.reset_index(), on="Hd", how="outer")
     t2 = pd.DataFrame({"method": list(PAPER_TABLE2), "paper seconds": list(PAPER_TABLE2.values()),
                        "paper hardware": [PAPER_TABLE2_HARDWARE[m] for m in PAPER_TABLE2]})
-    t2 = t2.merge(methods.rename(columns={"seconds": "this run seconds"}), on="method", how="outer")
-    return t1, t2
+    t2 = t2.merge(methods.rename(columns={"seconds": "this run seconds", "device": "this run device"}), on="method",
+                  how="outer")
+    first = ["method", "paper seconds", "paper hardware", "this run seconds"]
+    return t1, t2[first + [c for c in t2.columns if c not in first]]
 
 
 def claims() -> list[Claim]:
@@ -90,17 +123,50 @@ def claims() -> list[Claim]:
 
 
 def paper_vs_run(hidden: pd.DataFrame, methods: pd.DataFrame) -> pd.DataFrame:
-    """"Paper vs this run" of chapter 7: Table 2's ordering and Table 1's growth with the hidden size."""
+    """"Paper vs this run" of chapter 7: Table 2's ordering and Table 1's growth with the hidden size, on the CPU
+    (where every method ran)."""
     grows = trend_claim("GRNUlar's inference time grows with the hidden size Hd (Table 1)",
                         "0.89 → 1.33 → 2.10 s for Hd = 200, 500, 1000", method="GRNUlar", x="Hd",
                         metric="seconds", direction="up")
-    return pd.concat([cl.paper_vs_run(methods, claims()),
-                      cl.paper_vs_run(hidden.assign(method="GRNUlar"), [grows])])
+    on_cpu = (lambda t: t[t["device"] == "CPU"] if "device" in t.columns else t)  # noqa: E731
+    return pd.concat([cl.paper_vs_run(on_cpu(methods), claims()),
+                      cl.paper_vs_run(on_cpu(hidden).assign(method="GRNUlar"), [grows])])
 
 
 def long_table(table2: pd.DataFrame) -> pd.DataFrame:
-    """Table 2 in long form for :func:`grnular_lib.plots.runtime_bars` (``method, seconds, where``)."""
-    long = table2.melt(id_vars="method", value_vars=["paper seconds", "this run seconds"], var_name="where",
-                       value_name="seconds")
-    long["where"] = long["where"].str.replace(" seconds", "", regex=False)
-    return long
+    """Table 2 in long form for :func:`grnular_lib.plots.runtime_bars` (``method, seconds, where``): the paper's
+    seconds once per method, this run's per device."""
+    paper = table2.drop_duplicates("method")[["method", "paper seconds"]].rename(columns={"paper seconds": "seconds"})
+    run = table2.dropna(subset=["this run seconds"])
+    device = run["this run device"] if "this run device" in run.columns else "CPU"
+    run = pd.DataFrame({"method": run["method"], "seconds": run["this run seconds"],
+                        "where": "this run (" + pd.Series(device, index=run.index).astype(str) + ")"})
+    return pd.concat([paper.assign(where="paper"), run], ignore_index=True)
+
+
+def book_time(profile: str, timings: Path = TIMINGS) -> tuple[pd.DataFrame, str]:
+    """The last measured execution time of every chapter in ``profile`` (from make's timings file) and a sentence
+    with their total; chapters not measured yet are listed as such."""
+    seconds: dict[str, float] = {}
+    if timings.is_file():
+        for line in timings.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3 and parts[1] == profile and parts[2].isdigit():
+                seconds[parts[0]] = float(parts[2])  # later lines replace earlier runs
+    table = pd.DataFrame({"chapter": chapters()})
+    table["minutes"] = [round(seconds[c] / 60, 1) if c in seconds else float("nan") for c in table["chapter"]]
+    table = table.set_index("chapter")
+    if not seconds:
+        return table, (f"No chapter has been timed in the {profile} profile yet: `make book` records each chapter's "
+                       f"execution in book/notebooks/{timings.name}; after a build, this chapter shows the total.")
+    total = sum(seconds.get(c, 0.0) for c in table.index) / 60
+    missing = [c for c in table.index if c not in seconds]
+    text = (f"The chapters of the {profile} profile took {total:.1f} min in all when `make` last executed each of them "
+            f"on this machine (the HTML build adds about a minute; this chapter's own time is that of its previous "
+            f"run)")
+    text += f"; not timed yet: {', '.join(missing)}." if missing else "."
+    if profile == "quick":
+        verdict = ("" if missing else f"; this build is {'within' if total <= QUICK_BUDGET_MINUTES else 'over'} it "
+                   "(the cores and the cache of this machine may differ from the budget's)")
+        text += f" The quick book's budget is {QUICK_BUDGET_MINUTES} min on two CPU cores from an empty cache{verdict}."
+    return table, text

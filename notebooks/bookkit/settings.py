@@ -7,6 +7,7 @@ there with one message naming the problem and the valid choices.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shlex
 from collections.abc import Callable, Sequence
@@ -25,6 +26,8 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[1]
 PROFILES = ("smoke", "quick", "paper")
 #: Environment variable naming a Dask scheduler for the heavy loops (``paper`` profile).
 DASK_ENV = "DASK_SCHEDULER"
+#: Environment variable with the number of local worker processes for the heavy loops (set by ``make book``).
+WORKERS_ENV = "GRNULAR_BOOK_WORKERS"
 #: Names of the SERGIO DS datasets.
 DS_NAMES = ("DS1", "DS2", "DS3")
 
@@ -230,13 +233,22 @@ def describe_params(params: dict[str, Any]) -> pd.DataFrame:
 
 
 def dask_client() -> Any:
-    """A ``distributed.Client`` on ``$DASK_SCHEDULER`` when set, else ``None`` (serial; identical results)."""
-    address = os.environ.get(DASK_ENV)
-    if not address:
-        return None
+    """The Dask client of a chapter's heavy loops: one on ``$DASK_SCHEDULER`` when set; else a local cluster of
+    ``$GRNULAR_BOOK_WORKERS`` single-threaded worker processes when that is 2 or more (``make book`` sets it to the
+    machine's cores, at most 4); else ``None``, serial. The results are the same in every case."""
     from distributed import Client
 
-    return Client(address)
+    address = os.environ.get(DASK_ENV)
+    if address:
+        return Client(address)
+    workers = int(os.environ.get(WORKERS_ENV, "1") or 1)
+    if workers < 2:
+        return None
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return Client(cluster)
 
 
 def rerun_command(notebook: str, params: dict[str, Any], *, change: dict[str, Any]) -> str:
