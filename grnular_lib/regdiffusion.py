@@ -22,27 +22,18 @@ from contextlib import contextmanager
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from .cache import digest, load_arrays, resolve_cache, save_arrays
 from .errors import InputError
+from .seeds import check_seed
 
 #: The package's default number of training steps (one batch each).
 DEFAULT_STEPS = 1000
 #: The package's default batch size (fewer cells: all cells).
 DEFAULT_BATCH = 128
-#: Largest seed NumPy accepts.
-MAX_SEED = 2**32 - 1
-
-
-def check_seed(seed: Any) -> int:
-    """``seed`` as an int in ``0 … 2**32 - 1``, or :class:`InputError` saying what to give."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:
-        raise InputError(f"seed={seed!r}: give a whole number between 0 and {MAX_SEED}")
-    return int(seed)
-
 
 @contextmanager
 def _restored_global_rngs() -> Iterator[None]:
@@ -70,8 +61,9 @@ def _train(X: np.ndarray, *, seed: int, n_steps: int, device: str, progress: boo
     import regdiffusion.trainer as rd_trainer
     import torch
 
-    with tempfile.TemporaryDirectory() as tmp, _restored_global_rngs(), torch.random.fork_rng(
-            devices=[torch.device(device)] if device.startswith("cuda") else []):
+    dev = torch.device(device)
+    cuda = [torch.cuda.current_device() if dev.index is None else dev.index] if dev.type == "cuda" else []
+    with tempfile.TemporaryDirectory() as tmp, _restored_global_rngs(), torch.random.fork_rng(devices=cuda):
         logger = regdiffusion.LightLogger(result_dir=str(Path(tmp) / "logs"))  # the default writes into the cwd
         trainer = rd_trainer.RegDiffusionTrainer(X, batch_size=min(DEFAULT_BATCH, X.shape[0]), n_steps=n_steps,
                                                  device=device, logger=logger, seed=seed)
