@@ -175,7 +175,8 @@ def claim_support(runs: pd.DataFrame, *, above: Sequence[str], below: str, suppo
         One row per method: ``method, method_id``, ``full data`` (holds on all cells, base seed), ``seeds`` and
         ``bootstrap`` (fraction of those runs in which it holds; NaN without such runs), ``runs`` (all runs) and
         ``verdict``: "holds" when it holds on the full data and in ≥ ``support`` of all runs, "does not hold" when
-        it holds in ≤ 1 − ``support`` of all runs, else "unstable".
+        it holds in ≤ 1 − ``support`` of all runs, else "unstable"; " (1 run)" is appended when the method ran only
+        once (no robustness information).
     """
     wide = runs.pivot_table(index=["method_id", "method", "source", "run"], columns="regulator", values="rank")
     missing = [g for g in [*above, below] if g not in wide.columns]
@@ -190,7 +191,7 @@ def claim_support(runs: pd.DataFrame, *, above: Sequence[str], below: str, suppo
         boot = g.loc[g["source"] == "bootstrap", "holds"]
         share = float(g["holds"].mean())
         verdict = ("holds" if full and share >= support else "does not hold" if share <= 1 - support
-                   else "unstable")
+                   else "unstable") + (" (1 run)" if len(g) == 1 else "")
         out.append({"method": method, "method_id": mid, "full data": full,
                     "seeds": float(seeds.mean()) if len(seeds) > 1 else np.nan,
                     "bootstrap": float(boot.mean()) if len(boot) else np.nan, "runs": len(g), "verdict": verdict})
@@ -199,8 +200,9 @@ def claim_support(runs: pd.DataFrame, *, above: Sequence[str], below: str, suppo
 
 
 def verdict_across(per_method: pd.DataFrame) -> str:
-    """"holds" when it holds for every method, "holds for some methods" when for at least one, else "does not hold"."""
+    """"holds" when it holds for every method, "holds for some methods" when for at least one, else "does not hold"
+    (a method run once counts with its one run)."""
     if per_method.empty:
         raise InputError("no method was run; give at least one method")
-    ok = per_method["verdict"].eq("holds")
+    ok = per_method["verdict"].str.startswith("holds")
     return VERDICTS[0] if ok.all() else VERDICTS[1] if ok.any() else VERDICTS[2]

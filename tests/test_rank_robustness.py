@@ -63,6 +63,8 @@ def test_rank_runs_intervals_and_verdicts():
     assert 0 < support.loc["noisy", "bootstrap"] < 1 and support.loc["noisy", "verdict"] == "unstable"
     assert rr.verdict_across(support) == "holds for some methods"
     assert rr.verdict_across(support.loc[["steady"]]) == "holds"
+    once = rr.rank_runs(X, GENES, TFS, "T", ["A", "B", "C"], ["steady"], seeds=[0], n_resamples=0, score=fake_score)
+    assert rr.claim_support(once, above=["A"], below="C")["verdict"].tolist() == ["holds (1 run)"]
     never = rr.claim_support(runs, above=["C"], below="A")
     assert (never["verdict"].iloc[:1] == "does not hold").all()
     with pytest.raises(InputError, match="not followed"):

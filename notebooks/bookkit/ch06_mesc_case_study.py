@@ -157,7 +157,7 @@ def paper_vs_run(*, p_value: float, regulators: pd.DataFrame, fits: pd.DataFrame
         from grnular_lib.rank_robustness import verdict_across
 
         across = verdict_across(support)
-        held = support.loc[support["verdict"] == "holds", "method"].tolist()
+        held = support.loc[support["verdict"].str.startswith("holds"), "method"].tolist()
         rows.append((f"SOX7 and SOX17 above SOX2 for {target}, across methods, seeds and resampled cells",
                      "one network from one model",
                      f"{across}: holds for {', '.join(held) or 'no method'} of {len(support)} methods",
