@@ -56,6 +56,7 @@ settings.describe_params(params)
 
 # %%
 history, trained = chapter.train(params, client=client)
+print(chapter.sample_note(trained))
 trained
 
 # %% [markdown]

@@ -55,6 +55,7 @@ results = simulated.results(params, client=client)
 summary = sweep.summarise(results, ["tfs", "method", "cell_types", "cells"])
 print(report.sample_note(results, ["tfs", "method", "cell_types", "cells"]))
 print(report.warning_summary(results))
+print(simulated.left_out_line(params))
 
 # %% [markdown]
 # ## Without TFs

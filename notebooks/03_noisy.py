@@ -54,6 +54,7 @@ results = simulated.results(params, client=client)
 summary = sweep.summarise(results, ["tfs", "method", "dropout_percentile"])
 print(report.sample_note(results, ["tfs", "method", "dropout_percentile"]))
 print(report.warning_summary(results))
+print(simulated.left_out_line(params))
 
 # %% [markdown]
 # ## Fig. 5: without TFs

@@ -36,7 +36,7 @@ model_setting: "Optional[str]" = None  # shipped checkpoints <method>-<model_set
 seed: "Optional[int]" = None  # random seed of the test graphs and of the methods
 
 # %%
-from bookkit import ch04_sergio_ds as chapter, peers, report, settings
+from bookkit import ch04_sergio_ds as chapter, peers, report, settings, simulated
 from grnular_lib import plots, sweep
 
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
@@ -55,6 +55,7 @@ results = chapter.results(params, client=client)
 summary = sweep.summarise(results, ["ds", "tfs", "method"])
 print(report.sample_note(results, ["ds", "tfs", "method"], unit="replicates"))
 print(report.warning_summary(results, unit="replicates"))
+print(simulated.left_out_line(params))
 report.mean_pm_std(summary, "auprc", index=["tfs", "method"], columns="ds", chance=True)
 
 # %% [markdown]

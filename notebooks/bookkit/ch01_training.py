@@ -81,3 +81,11 @@ def paper_vs_run(trained: pd.DataFrame) -> pd.DataFrame:
                          f"{gain['valid AUPRC']:.3f} with other settings (the paper profile repeats the shipped "
                          "training)", "not run"))
     return pd.DataFrame(rows, columns=["claim", "paper", "this run", "holds here"]).set_index("claim")
+
+
+def sample_note(trained: pd.DataFrame) -> str:
+    """How many graphs stand behind each model's scores (``trained``: the summary of :func:`train`)."""
+    sizes = sorted(set(zip(trained["train graphs"], trained["valid graphs"])))
+    text = "; ".join(f"{t} training and {v} validation graphs" for t, v in sizes)
+    return (f"Each model was trained on {text}; a validation AUPRC is the mean over those validation graphs, and "
+            "with so few graphs, small differences between models or epochs may be noise.")

@@ -7,14 +7,18 @@ import pandas as pd
 
 from grnular_lib.claims import Claim, best_method_claim
 from grnular_lib.dataset import GRNDataset
+from grnular_lib.methods import METHODS
 from grnular_lib.sweep import method_runs, simulated_test_set, sweep
 
 from .settings import model_checkpoints
 
-#: Methods of the paper's with-TF panels (display labels); the simple floors are this project's addition.
-PAPER_TF_METHODS = ("GRNUlar", "GLAD-TF", "GRNBoost2", "GENIE3")
+#: Methods of the paper's with-TF panels (Figs. 4–7); the simple floors are this project's addition.
+PAPER_TF = ("grnular", "glad-tf", "grnboost2", "genie3")
 #: Methods of the paper's without-TF panels.
-PAPER_NO_TF_METHODS = ("GLAD", "GLASSO", "GRNBoost2 (no TFs)")
+PAPER_NO_TF = ("glad", "glasso", "grnboost2")
+#: Their display labels, as the results tables carry them (:mod:`grnular_lib.methods`).
+PAPER_TF_METHODS = tuple(METHODS[m].run_label(True) for m in PAPER_TF)
+PAPER_NO_TF_METHODS = tuple(METHODS[m].run_label(False) for m in PAPER_NO_TF)
 
 
 def results(params: dict[str, Any], *, client: Any = None) -> pd.DataFrame:
@@ -51,3 +55,21 @@ def common_claims(where: str, per: list[str], *, glad_paper: str = "GLAD best wi
         best_method_claim("With TFs, GRNUlar also beats the simple floors (Pearson-TF, Precision-TF, Ridge-TF)",
                           "not reported (floors added by this project)", method="GRNUlar", tfs="with TFs", per=per),
     ]
+
+
+#: What a paper method left out of a profile would cost here (measured on 2 shared CPU cores, for the reader's line).
+COSTS = {"grnboost2": "about 7 s of CPU per clean test graph of 100 genes × 1,000 cells, and up to 2 min per graph "
+                      "at dropout percentile 75, where its boosting stops late"}
+
+
+def left_out_line(params: dict[str, Any]) -> str:
+    """One sentence naming the paper's methods this run left out of its comparison, with their cost where measured
+    (empty when every one ran)."""
+    left = [METHODS[m].run_label(True) for m in PAPER_TF if m not in params["methods_tf"]]
+    left += [METHODS[m].run_label(False) for m in PAPER_NO_TF if m not in params["methods_no_tf"]]
+    if not left:
+        return ""
+    costs = [f"{METHODS[n].label}: {c}" for n, c in COSTS.items() if any(x.startswith(METHODS[n].label) for x in left)]
+    return (f"Left out of this run ({params['profile']} profile) to keep the book within its time: "
+            f"{', '.join(dict.fromkeys(left))}" + (f" ({'; '.join(costs)})" if costs else "")
+            + ". The paper profile runs them; add them to the method lists above to run them here.")
