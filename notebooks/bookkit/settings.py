@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shlex
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -246,9 +247,11 @@ def dask_client() -> Any:
         return None
     from distributed import LocalCluster
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
-    return Client(cluster)
+    with warnings.catch_warnings():  # start-up chatter (e.g. a busy dashboard port) is nothing for the reader
+        warnings.simplefilter("ignore")
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               silence_logs=logging.ERROR)
+        return Client(cluster)
 
 
 def rerun_command(notebook: str, params: dict[str, Any], *, change: dict[str, Any]) -> str:
