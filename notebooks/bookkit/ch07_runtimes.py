@@ -101,7 +101,7 @@ def comparison(hidden: pd.DataFrame, methods: pd.DataFrame) -> tuple[pd.DataFram
     t2 = t2.merge(methods.rename(columns={"seconds": "this run seconds", "device": "this run device"}), on="method",
                   how="outer")
     first = ["method", "paper seconds", "paper hardware", "this run seconds"]
-    return t1, t2[first + [c for c in t2.columns if c not in first]]
+    return t1.round(3), t2[first + [c for c in t2.columns if c not in first]].round(3)
 
 
 def claims() -> list[Claim]:
@@ -154,7 +154,7 @@ def book_time(profile: str, timings: Path = TIMINGS) -> tuple[pd.DataFrame, str]
             if len(parts) == 3 and parts[1] == profile and parts[2].isdigit():
                 seconds[parts[0]] = float(parts[2])  # later lines replace earlier runs
     table = pd.DataFrame({"chapter": chapters()})
-    table["minutes"] = [round(seconds[c] / 60, 1) if c in seconds else float("nan") for c in table["chapter"]]
+    table["minutes"] = [f"{seconds[c] / 60:.1f}" if c in seconds else "not timed yet" for c in table["chapter"]]
     table = table.set_index("chapter")
     if not seconds:
         return table, (f"No chapter has been timed in the {profile} profile yet: `make book` records each chapter's "
