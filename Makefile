@@ -50,12 +50,12 @@ PROFILE_STAMP := book/notebooks/.profile-$(PROFILE)
 TIMINGS := book/notebooks/timings.tsv
 BOOK_PAGES := _config.yml book/_toc.yml book/intro.md book/differences.md book/references.md book/references.bib
 
-# run_chapter(source .py, output .ipynb, extra papermill options): convert (into book/notebooks/.src/), execute,
-# append the seconds to $(TIMINGS).
+# run_chapter(source .py, output .ipynb, extra papermill options): convert (into build/chapters/, outside the book's
+# sources), execute, append the seconds to $(TIMINGS).
 define run_chapter
-	@mkdir -p book/notebooks/.src
-	t0=$$(date +%s) && $(JUPYTEXT) --quiet --to ipynb --output book/notebooks/.src/$(notdir $(2)) $(1) \
-	&& $(PAPERMILL) -p profile $(PROFILE) $(3) book/notebooks/.src/$(notdir $(2)) $(2) \
+	@mkdir -p build/chapters book/notebooks
+	t0=$$(date +%s) && $(JUPYTEXT) --quiet --to ipynb --output build/chapters/$(notdir $(2)) $(1) \
+	&& $(PAPERMILL) -p profile $(PROFILE) $(3) build/chapters/$(notdir $(2)) $(2) \
 	&& printf '%s\t%s\t%s\n' $(notdir $(basename $(1))) $(PROFILE) $$(( $$(date +%s) - t0 )) >> $(TIMINGS)
 endef
 
@@ -90,4 +90,4 @@ notebook: $(STAMP)
 	$(call run_chapter,notebooks/$(NB).py,book/notebooks/$(NB).ipynb,$(PARAMS))
 
 clean:
-	rm -rf book/_build book/notebooks book/data_provenance.md
+	rm -rf book/_build book/notebooks book/data_provenance.md build/chapters

@@ -268,6 +268,6 @@ def rerun_command(notebook: str, params: dict[str, Any], *, change: dict[str, An
     escaped = opts.replace('"', '\\"')
     return (f"make notebook NB={notebook} PROFILE={params['profile']} PARAMS=\"{escaped}\"\n"
             f"# or, directly:\n"
-            f".venv/bin/jupytext --to ipynb -o book/notebooks/.src/{notebook}.ipynb notebooks/{notebook}.py\n"
-            f".venv/bin/papermill -k python3 --cwd notebooks book/notebooks/.src/{notebook}.ipynb "
+            f".venv/bin/jupytext --to ipynb -o build/chapters/{notebook}.ipynb notebooks/{notebook}.py\n"
+            f".venv/bin/papermill -k python3 --cwd notebooks build/chapters/{notebook}.ipynb "
             f"book/notebooks/{notebook}.ipynb -p profile {params['profile']} {opts}")
