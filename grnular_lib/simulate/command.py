@@ -5,10 +5,12 @@ import argparse
 import gzip
 import io
 import json
+import math
 import os
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -159,6 +161,16 @@ def _replace_dir(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _check_finite_options(args: argparse.Namespace) -> None:
+    """Refuse an infinite or NaN number among the options (the range checks are the engine's and the noise's)."""
+    for name in ("tf_ratio", "sparsity", "noise_params", "decay", "outliers", "dropout_shape", "dropout_percentile",
+                 "library_size"):
+        values = getattr(args, name)
+        for value in (values if isinstance(values, list) else [values]):
+            if value is not None and not math.isfinite(value):
+                raise InputError(f"--{name.replace('_', '-')} {value}: give a finite number")
+
+
 def _check_finite(clean: np.ndarray, noisy: np.ndarray, genes: list[str], args: argparse.Namespace) -> None:
     """Refuse to write an overflowing simulation (NaN or infinite values, e.g. from huge production rates)."""
     for name, x in (("", clean), (" after technical noise", noisy)):
@@ -183,6 +195,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 
     out = _check_output_dir(Path(args.output), args.overwrite)
     check_output(out, option="-o", directory=True, inputs=(args.sergio_interactions, args.sergio_regulators))
+    _check_finite_options(args)
     graph_seed, engine_seed, noise_seed = np.random.SeedSequence(check_seed(args.seed, option="--seed")).spawn(3)
     grn, graph_info = _build_grn(args, graph_seed)
     if (args.dropout_shape is None) != (args.dropout_percentile is None):
@@ -192,7 +205,8 @@ def run_simulate(args: argparse.Namespace) -> int:
         sampling_state=args.sampling_state, noise_type=args.noise_type, outlier_prob=args.outliers,
         library_size=tuple(args.library_size) if args.library_size else None, dropout_shape=args.dropout_shape,
         dropout_percentile=args.dropout_percentile, counts=args.counts)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # an overflow is reported below, once
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an overflow is reported below, once
         clean = simulate_clean(grn, cells_per_type=settings.cells_per_type, noise_q=settings.noise_q,
                                decay=settings.decay, sampling_state=settings.sampling_state,
                                noise_type=settings.noise_type, seed=engine_seed)
