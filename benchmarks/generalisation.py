@@ -34,8 +34,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true",
-                   help="2/1/1 graphs at 100/400/1200 genes, DS replicate 0, BEELINE TFs+500 only, no GLASSO, "
-                        "GENIE3 or RegDiffusion")
+                   help="2 graphs per cell up to 100 genes and 1 above, BEELINE TFs+500 only, no GLASSO, GENIE3 or "
+                        "RegDiffusion")
     p.add_argument("--sizes", nargs="+", type=int, default=list(GRID_SIZES), help="genes of the simulated cells")
     p.add_argument("--noises", nargs="+", default=list(GRID_NOISES), choices=list(GRID_NOISES))
     p.add_argument("--families", nargs="+", default=["random", "hierarchical"], choices=["random", "hierarchical"])
@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         runs += gen.parse_checkpoints(args.checkpoint)
         cells = []
         if not args.no_sim:
-            graphs = args.graphs if args.graphs is not None else ({100: 2, 400: 1, 1200: 1} if args.quick else None)
+            graphs = args.graphs if args.graphs is not None else (
+                {size: 2 if size <= 100 else 1 for size in args.sizes} if args.quick else None)
             cells += gen.simulated_cells(sizes=args.sizes, noises=args.noises, families=args.families, graphs=graphs)
         if not args.no_real:
             if args.ds:
