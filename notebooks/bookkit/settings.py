@@ -6,6 +6,7 @@ there with one message naming the problem and the valid choices.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -251,7 +252,10 @@ def dask_client() -> Any:
         warnings.simplefilter("ignore")
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                                silence_logs=logging.ERROR)
-        return Client(cluster)
+        client = Client(cluster)
+    atexit.register(cluster.close)  # workers stop before the kernel does, quietly
+    atexit.register(client.close)
+    return client
 
 
 def rerun_command(notebook: str, params: dict[str, Any], *, change: dict[str, Any]) -> str:
