@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import GRNularError
-from .methods import method_names
+from .errors import GRNularError, InputError
+from .methods import get_method, method_names
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,6 +77,9 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     out = check_output(args.output, inputs=(args.expression, args.tfs, args.checkpoint))
     check_method(args.method)
     check_seed(args.seed, option="--seed")
+    if args.checkpoint is not None and get_method(args.method).engine != "unrolled":
+        raise InputError(f"--checkpoint applies to the unrolled models ({', '.join(method_names(engine='unrolled'))}); "
+                         f"{args.method} has none, so drop it")
     edges = infer(args.expression, tfs=args.tfs, method=args.method, checkpoint=args.checkpoint, seed=args.seed,
                   cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative, layer=args.layer,
                   use_raw=args.use_raw, gene_symbols=args.gene_symbols)
