@@ -17,6 +17,7 @@ margins of the best of our runs and of the default model).
     OMP_NUM_THREADS=1 nice python benchmarks/generalisation.py --quick
     python benchmarks/generalisation.py --sizes 100 --noises clean --families hierarchical --no-real
     python benchmarks/generalisation.py --checkpoint grnular-jac=path/to/general.pt --skip regdiffusion
+    python benchmarks/generalisation.py --shipped --no-real --sizes 100 400   # every shipped checkpoint too
 """
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip", nargs="*", default=[], help="methods to leave out")
     p.add_argument("--checkpoint", action="append", default=[], metavar="METHOD=CKPT",
                    help="also run an unrolled model with this checkpoint (repeatable)")
+    p.add_argument("--shipped", action="store_true",
+                   help="also run every checkpoint shipped with the package for each selected unrolled model")
     p.add_argument("--expensive-graphs", type=int, default=1,
                    help="graphs per cell for GRNBoost2, GLASSO, RegDiffusion above 400 genes")
     p.add_argument("--seed", type=int, default=0, help="seed of every method")
@@ -72,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         runs = [gen.Run(m) for m in args.methods if m not in args.skip and not (args.quick and m in QUICK_SKIP)]
         runs += gen.parse_checkpoints(args.checkpoint)
+        if args.shipped:
+            runs += gen.shipped_runs(r.method for r in runs if r.checkpoint is None)
         cells = []
         if not args.no_sim:
             graphs = args.graphs if args.graphs is not None else (

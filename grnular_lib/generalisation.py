@@ -108,6 +108,22 @@ def parse_checkpoints(specs: Iterable[str]) -> list[Run]:
     return runs
 
 
+def shipped_runs(methods: Iterable[str]) -> list[Run]:
+    """A run for every checkpoint shipped with the package (``grnular_lib/pretrained/<method>-<setting>.pt``) of
+    each unrolled model among ``methods``, e.g. to set the paper-setting checkpoints beside the general ones."""
+    from .checkpoints import PRETRAINED_DIR
+
+    wanted = {get_method(m).name for m in methods} & {m for m, r in METHODS.items() if r.engine == "unrolled"}
+    by_length = sorted(METHODS, key=len, reverse=True)
+    runs = []
+    for path in sorted(PRETRAINED_DIR.glob("*.pt")):
+        # the longest method name that prefixes the file owns it: grnular-jac-clean is grnular-jac's, not grnular's
+        owner = next((m for m in by_length if path.stem.startswith(f"{m}-")), None)
+        if owner in wanted:
+            runs.append(Run(owner, path.stem))
+    return runs
+
+
 def simulated_cells(*, sizes: Sequence[int] = GRID_SIZES, noises: Sequence[str] = tuple(GRID_NOISES),
                     families: Sequence[str] = ("random", "hierarchical"), graphs: dict[int, int] | int | None = None,
                     seed: int = GRID_SEED, fixed: dict[str, Any] | None = None) -> list[Cell]:

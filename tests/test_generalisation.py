@@ -72,6 +72,13 @@ def test_run_cell_scores_every_run_and_records_failures():
     assert summary["best_peer"].iloc[0] in ("Ridge-TF", "Rank-average-TF") and summary["best_ours"].iloc[0] is None
 
 
+def test_shipped_runs_belong_to_their_model():
+    runs = gen.shipped_runs(["grnular", "ridge"])
+    assert runs and all(r.method == "grnular" for r in runs)
+    assert "grnular-clean" in {r.checkpoint for r in runs} and not any("jac" in r.checkpoint for r in runs)
+    assert {r.method for r in gen.shipped_runs(["grnular-jac", "glad-tf"])} == {"grnular-jac", "glad-tf"}
+
+
 def test_bad_inputs():
     with pytest.raises(InputError, match="METHOD=CHECKPOINT"):
         gen.parse_checkpoints(["grnular"])
