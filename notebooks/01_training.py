@@ -48,7 +48,7 @@ params = settings.notebook_params("01_training", profile, train_methods=train_me
     reproduce_shipped=reproduce_shipped, genes=genes, cells_per_type=cells_per_type, cell_types=cell_types,
     dropout_percentile=dropout_percentile, train_graphs=train_graphs, valid_graphs=valid_graphs, epochs=epochs,
     batch_size=batch_size, seed=seed)
-client = settings.dask_client()  # Dask workers for the heavy loops (make book: one per core) or None; same results
+client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
 settings.describe_params(params)
 
 # %% [markdown]

@@ -43,7 +43,7 @@ from grnular_lib import plots, sweep
 params = settings.notebook_params("02_clean", profile, methods_no_tf=methods_no_tf, methods_tf=methods_tf,
     model_setting=model_setting, genes=genes, cells=cells, cell_types=cell_types, n_test_graphs=n_test_graphs,
     seed=seed)
-client = settings.dask_client()  # Dask workers for the heavy loops (make book: one per core) or None; same results
+client = settings.dask_client(local=True)  # Dask workers (make book: one per core) or None; same results
 peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
 

@@ -43,7 +43,7 @@ from grnular_lib import plots, sweep
 params = settings.notebook_params("04_sergio_ds", profile, ds_names=ds_names, replicates=replicates,
     cells_per_type=cells_per_type, methods_no_tf=methods_no_tf, methods_tf=methods_tf, model_setting=model_setting,
     seed=seed)
-client = settings.dask_client()  # Dask workers for the heavy loops (make book: one per core) or None; same results
+client = settings.dask_client(local=True)  # Dask workers (make book: one per core) or None; same results
 peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
 

@@ -50,7 +50,7 @@ params = settings.notebook_params("06_mesc_case_study", profile, method=method, 
     go_terms=go_terms, score_threshold=score_threshold, target=target, regulators=regulators,
     lowess_frac=lowess_frac, seed=seed, rank_methods=rank_methods, rank_full_only=rank_full_only,
     rank_seeds=rank_seeds, rank_resamples=rank_resamples, neighbourhood_size=neighbourhood_size)
-client = settings.dask_client()  # Dask workers for the heavy loops (make book: one per core) or None; same results
+client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
 settings.describe_params(params)
 
 # %% [markdown]

@@ -41,7 +41,7 @@ from grnular_lib.environment import hardware_description
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
 params = settings.notebook_params("07_runtimes", profile, genes=genes, cells=cells, hidden_sizes=hidden_sizes,
     runtime_methods=runtime_methods, model_setting=model_setting, repeats=repeats, seed=seed)
-client = settings.dask_client()  # Dask workers for the heavy loops (make book: one per core) or None; same results
+client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
 peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
 

@@ -51,7 +51,7 @@ params = settings.notebook_params("08_generalisation", profile, sizes=sizes, noi
     ds_cells_per_type=ds_cells_per_type, beeline_datasets=beeline_datasets, methods=methods,
     checkpoints=checkpoints, expensive_graphs=expensive_graphs, seed=seed)
 cells, runs = chapter.cells(params), chapter.runs(params)
-client = settings.dask_client()  # Dask workers for the heavy loops (make book: one per core) or None; same results
+client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
 settings.describe_params(params)
 
 # %% [markdown]

@@ -234,17 +234,21 @@ def describe_params(params: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({"setting": list(params), "value": [str(v) for v in params.values()]}).set_index("setting")
 
 
-def dask_client() -> Any:
-    """The Dask client of a chapter's heavy loops: one on ``$DASK_SCHEDULER`` when set; else a local cluster of
-    ``$GRNULAR_BOOK_WORKERS`` single-threaded worker processes when that is 2 or more (``make book`` sets it to the
-    machine's cores, at most 4); else ``None``, serial. The results are the same in every case."""
+def dask_client(*, local: bool = False) -> Any:
+    """The Dask client of a chapter's heavy loops: one on ``$DASK_SCHEDULER`` when set; else, with ``local``, a local
+    cluster of ``$GRNULAR_BOOK_WORKERS`` single-threaded worker processes when that is 2 or more (``make book`` sets
+    it to the machine's cores, at most 4); else ``None``, serial. The results are the same in every case.
+
+    ``local`` is for chapters whose heavy loop is many independent method runs (a sweep over test graphs): there the
+    workers pay for their start (a few seconds); elsewhere they would not.
+    """
     from distributed import Client
 
     address = os.environ.get(DASK_ENV)
     if address:
         return Client(address)
     workers = int(os.environ.get(WORKERS_ENV, "1") or 1)
-    if workers < 2:
+    if not local or workers < 2:
         return None
     from distributed import LocalCluster
 
