@@ -1,7 +1,7 @@
 """The one registry of network-inference methods: name, display label, TF use, kind, engine, caching.
 
-Every other module (``infer``, ``baselines``, ``models``, ``experiments``, the plots, the benchmarks) reads the method
-lists and labels from here. Adding a method is one :class:`Method` record in :data:`METHODS` plus the code of its
+Every other module (``infer``, ``baselines``, ``models``, ``sweep``, the plots, the book, the benchmarks) reads the
+method lists and labels from here. Adding a method is one :class:`Method` record in :data:`METHODS` plus the code of its
 engine. The module is plain data: importing it loads neither torch nor any engine.
 
 Terms
