@@ -72,7 +72,9 @@ def test_draws_respect_ranges_and_are_finite():
         if info["noise"] == "ds":  # log1p of counts
             assert data.expression.max() < np.log1p(1e6) and info["dropout_percentile"] == 82.0
         if info["family"] == "hierarchical":
-            assert info["levels"] <= s.levels[1]
+            assert info["levels"] <= s.levels[1] and info["sparsity"] is None
+        else:
+            assert info["n_levels"] is None and s.sparsity[0] * 0.5 < info["sparsity"] <= s.sparsity[1]
         seen["family"].add(info["family"])
         seen["noise"].add(info["noise"])
     assert seen == {"family": set(FAMILIES), "noise": set(NOISE_LEVELS)}

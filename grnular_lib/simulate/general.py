@@ -193,8 +193,9 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
     -------
     GeneralProblem
         ``data``: cells × genes expression (grouped by cell type, ``obs['cell_type']``), genes, TFs, signed truth;
-        ``info``: every parameter of the draw, plus ``n_tfs``, ``n_edges``, ``levels`` (SERGIO levels of the graph),
-        ``cells_per_type`` and ``chance`` (edge density over TF × gene pairs).
+        ``info``: every parameter of the draw (``None`` for the other family's graph parameters), plus ``n_tfs``,
+        ``n_edges``, ``levels`` (SERGIO levels of the graph), ``cells_per_type`` and ``chance`` (edge density over
+        TF × gene pairs).
     """
     if int(max_genes) != max_genes or max_genes < setting.genes[0]:
         raise InputError(f"max_genes={max_genes}: give a whole number >= {setting.genes[0]}")
@@ -235,6 +236,9 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
                       genes=grn.genes, tfs=grn.tfs, truth=grn.to_network_frame(), obs=obs)
     if p["noise"] != "dropout":
         p["dropout_percentile"] = settings.dropout_percentile
+    unused = ("n_levels", "master_fraction", "mean_regulators", "outdegree_sigma") if p["family"] == "random" \
+        else ("sparsity",)
+    p.update(dict.fromkeys(unused))  # drawn (so that every draw consumes the same numbers) but not used
     info = {**p, "n_cells": B * C, "cells_per_type": C, "n_tfs": len(grn.tfs), "n_edges": int(grn.regulator.size),
             "levels": int(grn.levels().max()) + 1,
             "chance": float(grn.regulator.size / (len(grn.tfs) * grn.n_genes - len(grn.tfs))),
