@@ -11,8 +11,12 @@ and only adapts the edges:
 - Scores are ``|A| / (1 / (genes - 1))`` in float32 (the package's ``get_adj`` rounds the same values to float16,
   which ties many pairs), zero diagonal. With TFs only TF rows are kept; training never uses the TF list, so both
   share one trained model.
-- The seed fixes every random draw of training (the package's ``set_seed``); the global NumPy and Python random
-  states are restored afterwards. Results are cached on disk like the expensive baselines.
+- The seed fixes every random draw of training (the package's ``set_seed``); the global NumPy, Python and torch
+  random states are restored afterwards. Results are cached on disk like the expensive baselines, per device kind
+  (CPU and GPU arithmetic differ slightly).
+- The package's progress bar is off unless asked for, and its logger writes into a temporary folder.
+
+Its cost on CPU and GPU beside GRNUlar and GRNBoost2: ``benchmarks/peers.py``.
 """
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ from .seeds import check_seed
 DEFAULT_STEPS = 1000
 #: The package's default batch size (fewer cells: all cells).
 DEFAULT_BATCH = 128
+
 
 @contextmanager
 def _restored_global_rngs() -> Iterator[None]:
