@@ -73,6 +73,18 @@ def where_they_lose(summary: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def failed_runs(results: pd.DataFrame) -> str:
+    """One line per run that could not run on some datasets (e.g. a checkpoint not trained yet), or that none did."""
+    from .report import _one_line
+
+    failed = results[results["auprc"].isna() & results["note"].str.startswith("failed")]
+    if failed.empty:
+        return "Every method ran on every dataset it was given."
+    return "\n".join(f"{run} did not run on {len(g)} of {int((results['run'] == run).sum())} datasets: "
+                     f"{_one_line(g['note'].iloc[0].removeprefix('failed: '))}"
+                     for run, g in failed.groupby("run", sort=False))
+
+
 def _bar_claim(hard: bool) -> Claim:
     def check(results: pd.DataFrame) -> tuple[str, str]:
         s = gen.summarise_cells(results).dropna(subset=["default_margin"])
