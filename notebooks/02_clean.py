@@ -96,4 +96,4 @@ print(report.verdict_sentence(comparison, params))
 # into `book/notebooks/`).
 
 # %%
-print(settings.rerun_command("02_clean", params, change={"n_test_graphs": 10, "cells": [500, 1000]}))
+print(settings.rerun_command("02_clean", params, change={"n_test_graphs": 20, "cells": [500, 1000]}))

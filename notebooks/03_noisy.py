@@ -98,4 +98,4 @@ print(report.verdict_sentence(comparison, params))
 # into `book/notebooks/`).
 
 # %%
-print(settings.rerun_command("03_noisy", params, change={"n_test_graphs": 10, "dropout_percentiles": [25, 50, 75, 90]}))
+print(settings.rerun_command("03_noisy", params, change={"n_test_graphs": 20, "dropout_percentiles": [25, 50, 75, 90]}))
