@@ -1,13 +1,14 @@
 """Does it generalise? Every method on held-out conditions; per cell the best peer and our margin over it.
 
 The grid (see :mod:`grnular_lib.generalisation`): test-split graphs of the ``general`` distribution at 100 / 400 /
-1,200 genes × clean / dropout-50 / the full DS chain × random and hierarchical graphs (5, 5 and 2 graphs per cell),
-the regenerated SERGIO DS1–DS3 (clean and DS chain) and every BEELINE dataset with expression in the mirror against
+1,200 genes × clean / dropout-50 / the full DS chain × random and hierarchical graphs (5, 5 and 2 graphs per cell;
+TF ratio 0.1, 5 cell types, 1,000 cells, the other parameters drawn), the regenerated SERGIO DS1–DS3 (clean and DS chain) and every BEELINE dataset with expression in the mirror against
 its STRING and non-specific ChIP-seq networks (TF → gene protocol). Methods: every method of the registry except
 GENIE3 (≈ 70× GRNBoost2's time; add it with ``--methods``), each unrolled model with its default checkpoint, plus
 any ``--checkpoint METHOD=CKPT``. The expensive peers (GRNBoost2, GLASSO, RegDiffusion) run on
 ``--expensive-graphs`` graphs per cell above 400 genes; their scores are cached (``grnular_lib.cache``), so a rerun
-only computes what changed.
+only computes what changed. On 2 busy CPU cores GRNBoost2 took 30 s–7 min per 100–400-gene graph and 5 min on a
+BEELINE TFs+500 set, so the full grid takes hours; ``--workers`` spreads GRNBoost2's targets over Dask workers.
 
 Writes to ``--out`` (default ``benchmarks/results/generalisation``): ``runs.csv`` (one row per run × dataset),
 ``cells.csv`` and ``cells.md`` (per cell: chance, best peer, best of ours, margins, the issue's bar),
