@@ -2,8 +2,9 @@
 
 The grid (see :mod:`grnular_lib.generalisation`): test-split graphs of the ``general`` distribution at 100 / 400 /
 1,200 genes × clean / dropout-50 / the full DS chain × random and hierarchical graphs (5, 5 and 2 graphs per cell;
-TF ratio 0.1, 5 cell types, 1,000 cells, the other parameters drawn), the regenerated SERGIO DS1–DS3 (clean and DS chain) and every BEELINE dataset with expression in the mirror against
-its STRING and non-specific ChIP-seq networks (TF → gene protocol). Methods: every method of the registry except
+TF ratio 0.1, 5 cell types, 1,000 cells, the other parameters drawn), the regenerated SERGIO DS1–DS3 (clean and
+DS chain) and every BEELINE dataset with expression in the mirror against its STRING and non-specific ChIP-seq
+networks (TF → gene protocol). Methods: every method of the registry except
 GENIE3 (≈ 70× GRNBoost2's time; add it with ``--methods``), each unrolled model with its default checkpoint, plus
 any ``--checkpoint METHOD=CKPT``. The expensive peers (GRNBoost2, GLASSO, RegDiffusion) run on
 ``--expensive-graphs`` graphs per cell above 400 genes; their scores are cached (``grnular_lib.cache``), so a rerun
