@@ -81,6 +81,19 @@ def test_notebook_executes_in_smoke_profile(stem):
     assert "make notebook NB=" in text and "-p profile smoke" in text
 
 
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_executed_chapter_shows_no_warning_traceback_or_machine_path(stem):
+    runs = smoke_runs()
+    assert stem not in runs.errors, f"{stem} failed in the smoke profile: {runs.errors.get(stem)}"
+    nb = nbformat.read(runs.folder / f"{stem}.ipynb", as_version=4)
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        for o in cell.outputs:
+            assert not (o.output_type == "stream" and o.name == "stderr"), f"code cell {i} writes to stderr: {o.text}"
+            text = o.get("text", "") + "".join(str(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
+            for bad in ("Warning:", "Traceback", str(ROOT), str(Path.home()), "site-packages"):
+                assert bad not in text, f"code cell {i} shows {bad!r}: {text[:300]}"
+
+
 def _failing_cell(path: Path) -> tuple[int, str]:
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
