@@ -40,14 +40,14 @@ compare_methods: "Optional[list[str]]" = None  # methods of that comparison and 
 
 # %%
 from bookkit import ch05_beeline as chapter, peers, report, settings
-from grnular_lib import plots, sweep
+from grnular_lib import plots
 
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
 params = settings.notebook_params("05_beeline", profile, beeline_datasets=beeline_datasets,
     beeline_networks=beeline_networks, geneset=geneset, preprocessing=preprocessing, methods=methods,
     model_setting=model_setting, seed=seed, compare_genesets=compare_genesets, compare_datasets=compare_datasets,
     compare_methods=compare_methods)
-client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
+client = settings.dask_client(local=True)  # Dask workers (make book: one per core) or None; same results
 peers.print_not_run(params)  # today's peers this profile leaves out, and why
 settings.describe_params(params)
 
@@ -56,14 +56,16 @@ settings.describe_params(params)
 
 # %%
 results, availability = chapter.results(params, client=client)
-availability[["data", "dataset", "geneset", "network", "available", "reason"]]
+print(report.warning_summary(results, unit="datasets"))
+chapter.availability_table(availability)
 
 # %% [markdown]
 # ## Fig. 8: the paper's protocol (undirected)
 
 # %%
 unavailable = list(availability.loc[~availability["available"], "data"])
-fig = plots.score_heatmaps(results.query("protocol == 'undirected'"), metrics=["auprc", "auroc"], columns="data", unavailable=unavailable)
+fig = plots.score_heatmaps(results.query("protocol == 'undirected'"), metrics=["auprc", "auroc"], columns="data",
+                          unavailable=unavailable)
 
 # %% [markdown]
 # ## BEELINE's protocol (directed): AUPRC ratio and EPR
@@ -71,10 +73,17 @@ fig = plots.score_heatmaps(results.query("protocol == 'undirected'"), metrics=["
 # Both are 1 for a random predictor.
 
 # %%
-fig = plots.score_heatmaps(results.query("protocol == 'beeline'"), metrics=["auprc_ratio", "epr"], columns="data", unavailable=unavailable)
+fig = plots.score_heatmaps(results.query("protocol == 'beeline'"), metrics=["auprc_ratio", "epr"], columns="data",
+                          unavailable=unavailable)
+
+# %% [markdown]
+# ## Every method at a glance
+#
+# Means over the data shown above (each dataset against each ground truth, one run each: there are no replicates, so
+# the heat maps carry no spread); learned models first, then the baselines and the simple floors.
 
 # %%
-sweep.summarise(results, ["protocol", "data", "method"], metrics=["auprc", "auroc", "auprc_ratio", "epr"]).round(4)
+chapter.overview(results)
 
 # %% [markdown]
 # ## Paper vs this run
@@ -88,7 +97,7 @@ print(report.verdict_sentence(comparison, params))
 
 # %% [markdown]
 # Real-data AUPRC values are close to the chance level for every method, in the paper and here; compare them with the
-# chance column above rather than across datasets.
+# chance column of the table above rather than across datasets.
 
 # %% [markdown]
 # ## Both gene sets, as BEELINE built them
