@@ -70,10 +70,10 @@ fig = plots.score_lines(results.query("tfs == 'without TFs'"), x="cells", col="c
 fig = plots.score_lines(results.query("tfs == 'with TFs'"), x="cells", col="cell_types")
 
 # %% [markdown]
-# AUPRC, mean ± standard deviation over the test graphs:
+# AUPRC, mean ± standard deviation over the test graphs, per number of cell types C and of cells M:
 
 # %%
-report.mean_pm_std(summary, "auprc", index=["tfs", "method", "cell_types"], columns="cells", chance=True)
+report.mean_pm_std(summary, "auprc", index=["tfs", "method"], columns=["cell_types", "cells"], chance=True)
 
 # %% [markdown]
 # ## Paper vs this run

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 
-def mean_pm_std(summary: pd.DataFrame, metric: str = "auprc", *, index: Sequence[str], columns: str,
+def mean_pm_std(summary: pd.DataFrame, metric: str = "auprc", *, index: Sequence[str], columns: str | list[str],
                 chance: bool = False) -> pd.DataFrame:
-    """A wide table of "mean ± std" strings of one metric (rows ``index``, columns ``columns``), for display.
+    """A wide table of "mean ± std" strings of one metric (rows ``index``, columns ``columns``: one setting or
+    several), for display.
 
     With ``chance`` a last row gives the mean chance level of each column (the AUPRC of a random predictor).
     """
