@@ -44,7 +44,8 @@ NB_RUNTIMES := $(filter %_runtimes.ipynb,$(NB_EXECUTED))
 BOOKKIT_SHARED := $(filter-out notebooks/bookkit/ch%,$(wildcard notebooks/bookkit/*.py))
 JUPYTEXT := $(VENV)/bin/jupytext
 # Local Dask worker processes for the chapters' heavy loops (one per core, at most 4; WORKERS=1: serial).
-WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 4 ? n : 4 )))
+# (nproc would follow OMP_NUM_THREADS; the cores this process may use are what counts.)
+WORKERS ?= $(shell $(PYTHON) -c 'import os; a = getattr(os, "sched_getaffinity", None); print(min(4, len(a(0)) if a else os.cpu_count() or 1))' 2>/dev/null || echo 1)
 PAPERMILL := GRNULAR_BOOK_WORKERS=$(WORKERS) $(VENV)/bin/papermill -k python3 --cwd notebooks --no-progress-bar
 PROFILE_STAMP := book/notebooks/.profile-$(PROFILE)
 TIMINGS := book/notebooks/timings.tsv
