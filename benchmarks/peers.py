@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-pairs", nargs="*", default=list(ALL_PAIRS), help="methods also run without TFs")
     parser.add_argument("--steps", type=int, default=None, help="RegDiffusion training steps (default: 1000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--checkpoint", help="checkpoint of GRNUlar (default: the shipped one)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads")
     args = parser.parse_args(argv)
 
@@ -62,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
                 if tf_index is None and (spec.needs_tfs or method not in args.all_pairs):
                     continue
                 t0 = time.perf_counter()
-                S = score_matrix(data.expression, tf_index, method, seed=args.seed)
+                S = score_matrix(data.expression, tf_index, method, seed=args.seed,
+                                 checkpoint=args.checkpoint if spec.checkpointed else None)
                 seconds = time.perf_counter() - t0
                 row.setdefault("seconds", seconds)
                 result = score(S, truth, protocol="undirected")
