@@ -21,6 +21,8 @@ from .errors import CheckpointError
 
 FORMAT = "grnular-checkpoint/1"
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
+#: Setting of the checkpoint a method uses when none is given: ``<method>-general.pt``.
+DEFAULT_SETTING = "general"
 
 
 def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],
@@ -66,10 +68,11 @@ def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Ten
 
 
 def resolve_checkpoint(checkpoint: str | Path | None, method: str) -> Path:
-    """A checkpoint path: ``None`` → the shipped ``<method>-clean.pt``; a shipped name (``"glad-dropout25"``) → its
-    file; anything else is taken as a path."""
+    """A checkpoint path: ``None`` → the shipped ``<method>-general.pt`` (trained on the broad ``general``
+    distribution); a shipped name (``"grnular-clean"``, the paper's settings) → its file; anything else is taken as a
+    path."""
     if checkpoint is None:
-        checkpoint = f"{method}-clean"
+        checkpoint = f"{method}-{DEFAULT_SETTING}"
     p = Path(checkpoint)
     if not p.exists() and (PRETRAINED_DIR / f"{checkpoint}.pt").exists():
         p = PRETRAINED_DIR / f"{checkpoint}.pt"
@@ -153,6 +156,20 @@ def _check_config(path: Path, method: str, config: Any) -> None:
                               "`grnular train`, or retrain it")
 
 
+def _setting_text(training: dict[str, Any]) -> str:
+    """How a model card names the training data's setting and seeds."""
+    setting = training.get("setting") or {}
+    if setting.get("distribution") == "general":
+        from .simulate.general import GENERAL_SETTING
+
+        ranges = json.dumps(GENERAL_SETTING.to_dict(), sort_keys=True) if setting.get("version") == \
+            GENERAL_SETTING.version else "(another version of the ranges than this library's)"
+        return (f"setting `general` version {setting.get('version')}, graphs of at most {setting.get('max_genes')} "
+                f"genes; problem i of a split is `general_seed({training.get('seed')}, split, i)`, so training, "
+                f"validation and test problems never share a random stream; ranges: `{ranges}`")
+    return f"setting `{json.dumps(setting, sort_keys=True)}`, corpus seeds {training.get('corpus_seeds')}"
+
+
 def model_card(path: str | Path, *, results: str | None = None) -> str:
     """A Markdown model card for a checkpoint: model, config, training data, seed, validation scores, the command
     that reproduces it, and optionally test results (e.g. from ``benchmarks/quality.py``)."""
@@ -164,7 +181,7 @@ def model_card(path: str | Path, *, results: str | None = None) -> str:
              f"- library version: {ck['library_version']}",
              f"- model config: `{json.dumps(ck['config'], sort_keys=True)}`",
              f"- training data: {tr.get('train_graphs')} simulated graphs, {tr.get('valid_graphs')} validation graphs "
-             f"(setting `{json.dumps(tr.get('setting'), sort_keys=True)}`, corpus seeds {tr.get('corpus_seeds')})",
+             f"({_setting_text(tr)})",
              f"- seed {tr.get('seed')}, {tr.get('epochs')} epochs, batch {tr.get('batch_size')}, lr {tr.get('lr')} "
              f"(cosine), β {tr.get('beta')}, {tr.get('seconds')} s on the training machine",
              f"- selected epoch {val.get('best_epoch')}: validation AUPRC {best.get('valid_auprc', float('nan')):.3f}, "

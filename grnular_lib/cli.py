@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import GRNularError, InputError
-from .methods import get_method, method_names
+from .methods import DEFAULT_METHOD, get_method, method_names
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,7 +127,8 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("expression", help="BEELINE-style .csv/.csv.gz/.tsv (genes × cells) or .h5ad (cells × genes)")
     p.add_argument("--tfs", help="TF file: symbols separated by newlines, commas or spaces, or a CSV with a header and "
                    "symbols in the first column (BEELINE's *-tfs.csv)")
-    p.add_argument("--method", default="grnular", help="one of " + ", ".join(method_names()) + " (default: grnular)")
+    p.add_argument("--method", default=DEFAULT_METHOD,
+                   help="one of " + ", ".join(method_names()) + f" (default: {DEFAULT_METHOD})")
     p.add_argument("--checkpoint", help="checkpoint of a trained model (default: the shipped one)")
     p.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
     rows = p.add_mutually_exclusive_group()

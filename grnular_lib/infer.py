@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
-from .methods import METHODS, get_method, method_names
+from .methods import DEFAULT_METHOD, METHODS, get_method, method_names
 
 if TYPE_CHECKING:  # numpy and pandas load on first call: ``import grnular_lib`` (and ``grnular --help``) stays fast
     import numpy as np
@@ -87,7 +87,7 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
     return baseline_scores(X, tf_index, method=name, seed=seed, client=client)
 
 
-def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = "grnular",
+def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = DEFAULT_METHOD,
           checkpoint: str | Path | None = None, seed: int = 0, *, cells_in_rows: bool | None = None,
           allow_negative: bool = False, client: Any = None, layer: str | None = None, use_raw: bool = False,
           gene_symbols: str | None = None) -> pd.DataFrame:
@@ -104,11 +104,13 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         unambiguous (with a warning); absent TFs are reported and ignored. Their order does not matter. ``None``: no TF information (a dataset's own TFs
         are used when ``data`` is a ``GRNDataset``).
     method
-        A name of :data:`grnular_lib.methods.METHODS`: ``grnular`` (default), ``grnular-base``, ``glad``,
-        ``glad-tf``, a documented variant, ``regdiffusion``, or a baseline: ``grnboost2``, ``genie3``, ``glasso``,
-        ``pearson``, ``precision``, ``ridge``.
+        A name of :data:`grnular_lib.methods.METHODS`: ``grnular-rank`` (default: the project's best model trained on
+        the broad ``general`` distribution), the paper's ``grnular``, ``grnular-base``, ``glad``, ``glad-tf``, the
+        variant ``grnular-jac``, ``regdiffusion``, or a baseline: ``grnboost2``, ``genie3``, ``glasso``, ``pearson``,
+        ``precision``, ``ridge``, ``rank-average``.
     checkpoint
-        Checkpoint of a trained unrolled model; ``None`` uses the pretrained one shipped with the package.
+        Checkpoint of a trained unrolled model; ``None`` uses the method's ``general`` checkpoint shipped with the
+        package (the paper's settings: e.g. ``"grnular-clean"``).
     seed
         Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.
     cells_in_rows

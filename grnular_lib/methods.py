@@ -106,11 +106,13 @@ def _registry(*records: Method) -> dict[str, Method]:
 #: Every method, in the order of the book's tables: learned models, baselines, floors.
 METHODS: dict[str, Method] = _registry(
     Method("grnular", "GRNUlar", "learned", "required", "unrolled", False, True,
-           "unrolled GRNUlar, the paper's model (default)"),
+           "unrolled GRNUlar, the paper's model"),
     Method("grnular-base", "GRNUlar-base", "learned", "required", "unrolled", False, True,
            "GRNUlar's simpler variant of the paper (restarts, 5 cells)"),
     Method("grnular-jac", "GRNUlar-jac", "learned", "required", "unrolled", False, False,
            "documented GRNUlar variant with a Jacobian read-out"),
+    Method("grnular-rank", "GRNUlar-rank", "learned", "required", "unrolled", False, False,
+           "documented GRNUlar variant: learned thresholds on size-invariant pair evidence (default)"),
     Method("glad", "GLAD", "learned", "none", "unrolled", False, True,
            "unrolled graphical lasso (no TFs)"),
     Method("glad-tf", "GLAD-TF", "learned", "required", "unrolled", False, True,
@@ -131,6 +133,11 @@ METHODS: dict[str, Method] = _registry(
     Method("rank-average", "Rank-average-TF", "floor", "optional", "baselines", False, False,
            "mean per-target rank under Pearson-TF and Ridge-TF"),
 )
+
+
+#: The method ``infer`` and ``grnular infer`` run when none is named: the project's best model trained on the broad
+#: ``general`` distribution (see the README's comparison and the chapter "Does it generalise?").
+DEFAULT_METHOD = "grnular-rank"
 
 
 def method_names(*, kind: str | None = None, engine: str | None = None, cached: bool | None = None,

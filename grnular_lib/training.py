@@ -6,7 +6,8 @@ by any of them can be remade by the others from its training record (:attr:`Trai
 
 Seeds: the corpora of a run with seed ``s`` are simulated from :func:`corpus_seeds` (``1000 + 2·s`` and
 ``1000 + 2·s + 1``); test graphs come from other seeds (:data:`grnular_lib.sweep.TEST_SEED_BASE`), so a test graph
-never coincides with a training graph.
+never coincides with a training graph. The ``general`` setting (:func:`general_setting`) instead draws every problem
+from :mod:`grnular_lib.simulate.general` with the split (train / val / test) in its seed.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from .errors import InputError
 
 #: Seed offset of the training and validation corpora (see :func:`corpus_seeds`).
 CORPUS_SEED_BASE = 1000
+#: Largest graph of the ``general`` training corpora by default (the models are checked at 1,200 genes and more).
+GENERAL_MAX_GENES = 400
 
 
 def corpus_seeds(seed: int) -> tuple[int, int]:
@@ -48,13 +51,42 @@ def simulation_setup(*, genes: int, cells_per_type: int, cell_types: int, dropou
     return graph, settings, dropout_percentile is not None
 
 
-def simulate_split(n_graphs: int, seed: int, *, client: Any = None, progress: bool = True, **setting: Any) -> list:
-    """``n_graphs`` simulated datasets of a setting (the keywords of :func:`simulation_setup`)."""
+def simulate_split(n_graphs: int, seed: int, *, split: str = "train", client: Any = None, progress: bool = True,
+                   **setting: Any) -> list:
+    """``n_graphs`` simulated datasets of a setting.
+
+    ``setting`` is either the keywords of :func:`simulation_setup` (the paper's fixed settings; ``split`` is then
+    ignored: the seed alone separates the corpora) or ``{"distribution": "general", "max_genes": N}`` — the broad
+    ``general`` distribution (:mod:`grnular_lib.simulate.general`), whose ``split`` (``"train"``/``"val"``) is part of
+    every problem's seed, so training, validation and test problems never share a random stream.
+    """
+    if setting.get("distribution") == "general":
+        from .simulate.general import general_corpus
+
+        unknown = sorted(set(setting) - {"distribution", "max_genes", "version"})
+        if unknown:
+            raise InputError(f"the general setting takes only max_genes; got {unknown}")
+        problems = general_corpus(n_graphs, seed, max_genes=int(setting.get("max_genes", GENERAL_MAX_GENES)),
+                                  split=split, client=client, progress=progress)
+        return [p.data for p in problems]
     from .simulate import make_corpus
 
     graph, settings, noisy = simulation_setup(**setting)
     return make_corpus(n_graphs, graph_params=graph, settings=settings, seed=seed, client=client,
                        progress=progress, noisy=noisy)
+
+
+def general_setting(max_genes: int = GENERAL_MAX_GENES) -> dict[str, Any]:
+    """The training setting of the ``general`` checkpoints: the broad distribution, graphs of at most ``max_genes``.
+
+    The record names the distribution's version (:data:`grnular_lib.simulate.general.GENERAL_SETTING`), so a model
+    card says exactly which ranges a checkpoint saw.
+    """
+    from .simulate.general import GENERAL_SETTING
+
+    if int(max_genes) != max_genes or max_genes < GENERAL_SETTING.genes[0]:
+        raise InputError(f"max_genes={max_genes}: give a whole number >= {GENERAL_SETTING.genes[0]}")
+    return {"distribution": "general", "max_genes": int(max_genes), "version": GENERAL_SETTING.version}
 
 
 @dataclass
@@ -120,8 +152,10 @@ def train_model(method: str, *, setting: dict[str, Any], train_graphs: int, vali
     torch.manual_seed(seed)
     seed_train, seed_valid = corpus_seeds(seed)
     t0 = time.time()
-    train_ds = simulate_split(train_graphs, seed_train, client=client, progress=progress, **setting)
-    valid_ds = simulate_split(valid_graphs, seed_valid, client=client, progress=progress, **setting)
+    if setting.get("distribution") == "general":  # one base seed; the split is part of each problem's seed
+        seed_train = seed_valid = seed
+    train_ds = simulate_split(train_graphs, seed_train, split="train", client=client, progress=progress, **setting)
+    valid_ds = simulate_split(valid_graphs, seed_valid, split="val", client=client, progress=progress, **setting)
     use_tfs = METHODS[method].uses_tfs
     train = problems_from_datasets(train_ds, device=device, use_tfs=use_tfs)
     valid = problems_from_datasets(valid_ds, device=device, use_tfs=use_tfs)

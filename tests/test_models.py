@@ -13,6 +13,7 @@ from test_models_problems import linear_sem
 SMALL = {"grnular": dict(n_unrolled=3, inner_steps=2, init_epochs=60),
          "grnular-jac": dict(n_unrolled=3, inner_steps=2, init_epochs=60),
          "grnular-base": dict(n_unrolled=2, inner_steps=2, fit_epochs=20),
+         "grnular-rank": dict(n_unrolled=2, hidden=8),
          "glad": dict(n_unrolled=3), "glad-tf": dict(n_unrolled=3)}
 
 torch.set_num_threads(1)  # a shared 2-core machine: one thread avoids OpenMP oversubscription
@@ -83,8 +84,10 @@ def test_rho_nn_and_lambda_nn_both_receive_gradients(method):
     model.train()
     problem_loss(model, make_problem(X, None if method == "glad" else tf, A, device="cpu"), beta=2.0,
                  seed=0).backward()
-    for part in ("rho_nn", "lambda_nn"):
+    parts = ("evidence_nn", "rho_nn") if method == "grnular-rank" else ("rho_nn", "lambda_nn")
+    for part in parts:
         grads = [p.grad for n, p in model.named_parameters() if n.startswith(part)]
+        assert grads, part
         assert all(g is not None for g in grads), part
         assert sum(float(g.abs().sum()) for g in grads) > 0, part
 

@@ -86,3 +86,26 @@ def test_train_command_records_the_simulation_parameters_and_checks_them(tmp_pat
     assert "--decay 0.0: the decay rate must be > 0" in capsys.readouterr().err
     assert main(base + ["--noise-params", "-1"]) == 2
     assert "--noise-params -1.0: the noise amplitude q must be >= 0" in capsys.readouterr().err
+
+
+def test_train_command_general_setting(tmp_path, capsys):
+    """--setting general: problems from the broad distribution, split in the seed, card and validation curve."""
+    import csv
+
+    from grnular_lib.checkpoints import load_checkpoint
+    from grnular_lib.cli import main
+
+    out = tmp_path / "g.pt"
+    argv = ["train", "--setting", "general", "--max-genes", "60", "--method", "grnular-rank", "--train-graphs", "2",
+            "--valid-graphs", "1", "--epochs", "1", "--batch-size", "2", "--lr", "0.003", "-o", str(out)]
+    assert main(argv) == 0
+    ck = load_checkpoint(out, method="grnular-rank")
+    assert ck["training"]["setting"]["distribution"] == "general" and ck["training"]["setting"]["max_genes"] == 60
+    card = out.with_name("g.card.md").read_text()
+    assert "setting `general`" in card and "--setting general" in card and "--max-genes 60" in card
+    rows = list(csv.DictReader(out.with_name("g.validation.csv").open()))
+    assert [int(r["epoch"]) for r in rows] == [0, 1] and 0 <= float(rows[1]["valid_auprc"]) <= 1
+    capsys.readouterr()
+    assert main(argv[:3] + ["--genes", "50", "-o", str(tmp_path / "h.pt")]) == 2
+    assert "--genes: only for --setting paper" in capsys.readouterr().err
+    assert not (tmp_path / "h.pt").exists()

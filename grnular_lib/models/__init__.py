@@ -1,4 +1,5 @@
-"""The unrolled models: GRNUlar, GRNUlar-base, GLAD, GLAD-TF and the documented variant ``grnular-jac``.
+"""The unrolled models: GRNUlar, GRNUlar-base, GLAD, GLAD-TF and the documented variants ``grnular-jac`` and
+``grnular-rank`` (the default of :func:`grnular_lib.infer`).
 
 Every model is a plain :class:`torch.nn.Module` taking a :class:`~grnular_lib.models.problem.Problem` and returning the
 outputs of its unrolled cells; :func:`predict` is the one entry point from a raw cells × genes matrix to a
@@ -14,9 +15,10 @@ import torch
 from torch import nn
 
 from ..errors import CheckpointError, InputError
-from ..methods import METHODS, method_names
+from ..methods import DEFAULT_METHOD, METHODS, method_names
 from .glad import GLAD
 from .grnular import RHO_FEATURES, GRNUlar
+from .grnular_rank import RankGRNUlar
 from .problem import Problem, make_problem, pick_device
 
 #: method name → (model class, constructor arguments that define the method)
@@ -25,6 +27,7 @@ METHOD_SPECS: dict[str, tuple[type[nn.Module], dict[str, Any]]] = {
     "grnular-base": (GRNUlar, {"restart": True, "n_unrolled": 5, "fit_epochs": 100, "inner_steps": 5}),
     "grnular-jac": (GRNUlar, {"readout": "jacobian", "rho_features": RHO_FEATURES, "smooth": True,
                               "rho_hidden": 16, "n_unrolled": 3, "inner_steps": 1, "sharpness": 2.0}),
+    "grnular-rank": (RankGRNUlar, {}),
     "glad": (GLAD, {}),
     "glad-tf": (GLAD, {"tf_mask": True}),
 }
@@ -33,8 +36,8 @@ METHOD_SPECS: dict[str, tuple[type[nn.Module], dict[str, Any]]] = {
 #: (each needs a :data:`METHOD_SPECS` entry)
 MODEL_METHODS: tuple[str, ...] = method_names(engine="unrolled")
 
-__all__ = ["MODEL_METHODS", "GLAD", "GRNUlar", "Problem", "build_model", "load_model", "make_problem", "predict",
-           "model_scores"]
+__all__ = ["MODEL_METHODS", "GLAD", "GRNUlar", "Problem", "RankGRNUlar", "build_model", "load_model", "make_problem",
+           "predict", "model_scores"]
 
 
 def _check_method(method: str) -> str:
@@ -84,7 +87,7 @@ def model_scores(model: nn.Module, problem: Problem, *, seed: int = 0) -> np.nda
     return S.detach().cpu().numpy().astype(np.float32)
 
 
-def predict(X: np.ndarray, tf_index: np.ndarray | None, *, method: str = "grnular",
+def predict(X: np.ndarray, tf_index: np.ndarray | None, *, method: str = DEFAULT_METHOD,
             checkpoint: str | Path | None = None, seed: int = 0, device: str | None = None) -> np.ndarray:
     """Score every gene pair with a trained unrolled model.
 
@@ -98,7 +101,7 @@ def predict(X: np.ndarray, tf_index: np.ndarray | None, *, method: str = "grnula
         One of :data:`MODEL_METHODS`.
     checkpoint
         A checkpoint file, the name of a shipped one (e.g. ``"grnular-dropout25"``), or ``None`` for the shipped
-        ``<method>-clean``. A checkpoint of another model raises :class:`~grnular_lib.errors.CheckpointError`.
+        ``<method>-general``. A checkpoint of another model raises :class:`~grnular_lib.errors.CheckpointError`.
     seed
         Seed of the regression network's initialisation (GRNUlar family); the same seed gives the same scores.
     device

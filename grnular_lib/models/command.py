@@ -2,9 +2,14 @@
 
 The command line only; the recipe itself is :func:`grnular_lib.training.train_model`.
 
-Example (the shipped ``grnular-clean.pt``)::
+Examples (every shipped checkpoint's exact command is in its model card)::
 
+    grnular train --setting general --method grnular-rank --train-graphs 300 --valid-graphs 30 --epochs 15 -o grnular-rank-general.pt
     grnular train --method grnular --train-graphs 20 --valid-graphs 10 --epochs 8 --seed 0 -o grnular-clean.pt
+
+``--setting paper`` (default) simulates one fixed setting of the paper (``--genes``, ``--cell-types``, …);
+``--setting general`` draws every graph from the broad ``general`` distribution (two graph families, 50 to
+``--max-genes`` genes, 1–10 cell types, 100–3,000 cells, clean to SERGIO's full noise chain).
 """
 from __future__ import annotations
 
@@ -22,16 +27,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("train", help="meta-train an unrolled model on simulated data and write a checkpoint",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--method", default="grnular", choices=MODEL_METHODS, help="model to train (default: grnular)")
-    p.add_argument("--genes", type=int, default=100, help="genes per simulated graph (default 100)")
-    p.add_argument("--cells-per-type", type=int, default=200, help="cells per cell type (default 200)")
-    p.add_argument("--cell-types", type=int, default=5, help="cell types per graph (default 5)")
+    p.add_argument("--setting", default="paper", choices=("paper", "general"),
+                   help="paper: one fixed setting of the paper (default); general: the broad distribution")
+    p.add_argument("--max-genes", type=int, default=None,
+                   help="general setting: largest simulated graph (default 400)")
+    p.add_argument("--genes", type=int, default=None, help="paper setting: genes per simulated graph (default 100)")
+    p.add_argument("--cells-per-type", type=int, default=None, help="paper setting: cells per cell type (default 200)")
+    p.add_argument("--cell-types", type=int, default=None, help="paper setting: cell types per graph (default 5)")
     p.add_argument("--dropout-percentile", type=float, default=None,
                    help="simulate the noisy setting with this dropout percentile (e.g. 25); default: clean data")
-    p.add_argument("--noise-params", type=float, default=0.1, metavar="q",
-                   help="SERGIO noise amplitude q (default 0.1, the paper's §3.2; 1 for DS1-like data)")
-    p.add_argument("--decay", type=float, default=1.0, metavar="λ",
-                   help="SERGIO decay rate (default 1; 0.8 for DS1-like data)")
-    p.add_argument("--sampling-state", type=int, default=15, metavar="S", help="SERGIO sampling state (default 15)")
+    p.add_argument("--noise-params", type=float, default=None, metavar="q",
+                   help="paper setting: SERGIO noise amplitude q (default 0.1, the paper's §3.2; 1 for DS1-like data)")
+    p.add_argument("--decay", type=float, default=None, metavar="λ",
+                   help="paper setting: SERGIO decay rate (default 1; 0.8 for DS1-like data)")
+    p.add_argument("--sampling-state", type=int, default=None, metavar="S",
+                   help="paper setting: SERGIO sampling state (default 15)")
     p.add_argument("--activating-only", action="store_true",
                    help="the authors' code setting (K ~ U[0,5], no repression) instead of the paper's stated one")
     p.add_argument("--train-graphs", type=int, default=20, help="training graphs (default 20)")
@@ -51,8 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def command_line(args: argparse.Namespace) -> str:
     """The ``grnular train`` command that reproduces a run (every option spelled out)."""
-    parts = ["grnular", "train", "--method", args.method]
-    for name in ("genes", "cells_per_type", "cell_types", "dropout_percentile", "noise_params", "decay",
+    parts = ["grnular", "train", "--setting", args.setting, "--method", args.method]
+    for name in ("max_genes", "genes", "cells_per_type", "cell_types", "dropout_percentile", "noise_params", "decay",
                  "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr", "beta", "n_unrolled", "inner_steps", "seed"):
         value = getattr(args, name)
         if value is not None:
@@ -67,6 +77,21 @@ def model_card_path(checkpoint: Path) -> Path:
     """Where ``grnular train`` writes the model card of ``checkpoint``: ``<stem>.card.md`` beside it (never the
     checkpoint itself, whatever its name)."""
     return checkpoint.with_name(f"{checkpoint.stem}.card.md")
+
+
+def validation_curve_path(checkpoint: Path) -> Path:
+    """Where ``grnular train`` writes the per-epoch validation curve of ``checkpoint``: ``<stem>.validation.csv``."""
+    return checkpoint.with_name(f"{checkpoint.stem}.validation.csv")
+
+
+def _write_curve(history: list[dict], path: Path) -> None:
+    """One row per epoch (0 = untrained): epoch, train_loss, valid_auprc, valid_auroc, lr."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(history[0]))
+        writer.writeheader()
+        writer.writerows(history)
 
 
 def _check_device(device: str) -> None:
@@ -91,6 +116,7 @@ def _check_arguments(args: argparse.Namespace) -> Path:
 
     out = check_output(args.output)
     check_output(model_card_path(out))
+    check_output(validation_curve_path(out))
     check_seed(args.seed, option="--seed")
     for name in ("epochs", "n_unrolled", "inner_steps"):
         value = getattr(args, name)
@@ -102,11 +128,49 @@ def _check_arguments(args: argparse.Namespace) -> Path:
             raise InputError(f"--{name} {value}: must be a positive number (e.g. {example})")
     if args.dropout_percentile is not None and not 0 <= args.dropout_percentile <= 100:
         raise InputError(f"--dropout-percentile {args.dropout_percentile}: a percentile lies in 0 … 100 (e.g. 25)")
-    if not math.isfinite(args.noise_params) or not math.isfinite(args.decay):
+    if any(v is not None and not math.isfinite(v) for v in (args.noise_params, args.decay)):
         raise InputError("--noise-params and --decay must be finite numbers")
+    if args.max_genes is not None and args.max_genes < 50:
+        raise InputError(f"--max-genes {args.max_genes}: the general setting's graphs have at least 50 genes")
     if args.device is not None:
         _check_device(args.device)
     return out
+
+
+#: options of the paper setting, with their defaults
+PAPER_DEFAULTS = {"genes": 100, "cells_per_type": 200, "cell_types": 5, "noise_params": 0.1, "decay": 1.0,
+                  "sampling_state": 15}
+
+
+def _setting(args: argparse.Namespace) -> dict:
+    """The training setting of the command line; refuses options that belong to the other setting."""
+    from ..training import GENERAL_MAX_GENES, general_setting
+
+    paper_given = [n for n in (*PAPER_DEFAULTS, "dropout_percentile") if getattr(args, n) is not None]
+    if args.activating_only:
+        paper_given.append("activating_only")
+    if args.setting == "general":
+        if paper_given:
+            names = ", ".join(f"--{n.replace('_', '-')}" for n in paper_given)
+            raise InputError(f"{names}: only for --setting paper; the general setting draws graph sizes, cells and "
+                             "noise itself (bound the graph size with --max-genes)")
+        max_genes = GENERAL_MAX_GENES if args.max_genes is None else args.max_genes
+        return general_setting(max_genes)
+    if args.max_genes is not None:
+        raise InputError("--max-genes: only for --setting general; the paper setting uses --genes")
+    for name, default in PAPER_DEFAULTS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
+    for name in ("genes", "cells_per_type", "cell_types", "sampling_state"):
+        if getattr(args, name) < 1:
+            raise InputError(f"--{name.replace('_', '-')} must be at least 1")
+    if not args.noise_params >= 0:
+        raise InputError(f"--noise-params {args.noise_params}: the noise amplitude q must be >= 0 (e.g. 0.1 or 1)")
+    if not args.decay > 0:
+        raise InputError(f"--decay {args.decay}: the decay rate must be > 0 (e.g. 1 or 0.8)")
+    return dict(genes=args.genes, cells_per_type=args.cells_per_type, cell_types=args.cell_types,
+                dropout_percentile=args.dropout_percentile, activating_only=args.activating_only,
+                noise_q=args.noise_params, decay=args.decay, sampling_state=args.sampling_state)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -117,24 +181,17 @@ def run_train(args: argparse.Namespace) -> int:
     from ..cache import atomic_write
 
     out = _check_arguments(args)
-    for name in ("genes", "cells_per_type", "cell_types", "sampling_state", "train_graphs", "valid_graphs",
-                 "batch_size"):
+    setting = _setting(args)
+    for name in ("train_graphs", "valid_graphs", "batch_size"):
         if getattr(args, name) < 1:
             raise InputError(f"--{name.replace('_', '-')} must be at least 1")
-    if not args.noise_params >= 0:
-        raise InputError(f"--noise-params {args.noise_params}: the noise amplitude q must be >= 0 (e.g. 0.1 or 1)")
-    if not args.decay > 0:
-        raise InputError(f"--decay {args.decay}: the decay rate must be > 0 (e.g. 1 or 0.8)")
     overrides = {}
     if args.n_unrolled is not None:
         overrides["n_unrolled"] = args.n_unrolled
     if args.inner_steps is not None:
-        if args.method.startswith("glad"):
-            raise InputError("--inner-steps applies to the GRNUlar models only; drop it for GLAD")
+        if args.method not in ("grnular", "grnular-base", "grnular-jac"):
+            raise InputError("--inner-steps applies to grnular, grnular-base and grnular-jac only; drop it")
         overrides["inner_steps"] = args.inner_steps
-    setting = dict(genes=args.genes, cells_per_type=args.cells_per_type, cell_types=args.cell_types,
-                   dropout_percentile=args.dropout_percentile, activating_only=args.activating_only,
-                   noise_q=args.noise_params, decay=args.decay, sampling_state=args.sampling_state)
     run = train_model(args.method, setting=setting, train_graphs=args.train_graphs, valid_graphs=args.valid_graphs,
                       epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta=args.beta, seed=args.seed,
                       overrides=overrides, device=args.device)
@@ -146,7 +203,9 @@ def run_train(args: argparse.Namespace) -> int:
                     validation=validation, training=training)
     card = model_card_path(out)
     atomic_write(card, lambda tmp: tmp.write_text(model_card(out), encoding="utf-8"))
+    curve = validation_curve_path(out)
+    atomic_write(curve, lambda tmp: _write_curve(result.history, tmp))
     b = result.best
-    print(f"wrote {out} and its model card {card.name}: {args.method}, best epoch {result.best_epoch}, validation AUPRC {b['valid_auprc']:.3f} "
+    print(f"wrote {out}, its model card {card.name} and validation curve {curve.name}: {args.method}, best epoch {result.best_epoch}, validation AUPRC {b['valid_auprc']:.3f} "
           f"(untrained {result.history[0]['valid_auprc']:.3f}), AUROC {b['valid_auroc']:.3f}", file=sys.stderr)
     return 0

@@ -13,8 +13,12 @@ expression matrix, each turned into features that have the same distribution at 
 
 For each of them the features are: the quantile of the pair among the TFs of its target (``*_colq``, 0 = weakest
 TF of that target, 1 = strongest), the quantile among the targets of its TF (``*_rowq``), the value divided by the
-target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``); plus the values themselves where they
-have a size-free meaning (the two correlations, the partial correlation and the two ridge coefficients, capped at 1).
+target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``), the quantile among all scored pairs
+(``*_allq``); plus the values themselves where they have a size-free meaning (the two correlations, the partial
+correlation and the two ridge coefficients, capped at 1) and, per target, the fraction of its variance the TFs explain
+in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of the gene is regulated by the TFs at all); and
+three descriptors of the whole problem (:func:`problem_context`: zeros, how well TFs explain genes, how strongly
+genes follow their best TF) that tell the learned parts which kind of data they see without naming its size.
 Quantiles use average ranks, so ties (e.g. constant genes) give the same feature whatever the order of genes or TFs.
 Nothing is scaled by a whole-matrix maximum. Self pairs (a TF and its own column) are 0 and never scored.
 
@@ -28,11 +32,14 @@ from scipy.stats import rankdata
 #: kinds of per-pair evidence, in feature order
 EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank")
 #: normalisations of each kind (see the module docstring)
-NORMALISATIONS: tuple[str, ...] = ("colq", "rowq", "colrel", "rowrel")
+NORMALISATIONS: tuple[str, ...] = ("colq", "rowq", "colrel", "rowrel", "allq")
 #: kinds whose value itself enters as a feature (capped at 1)
 RAW_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank")
 #: every feature name, in the order of the last axis of :func:`evidence_features`
-FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in NORMALISATIONS), *RAW_KINDS)
+#: descriptors of the whole problem, the same for every pair (see :func:`problem_context`)
+CONTEXT: tuple[str, ...] = ("zero_fraction", "median_target_r2", "median_best_corr")
+FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in NORMALISATIONS), *RAW_KINDS,
+                                   "target_r2", "target_r2_rank", *CONTEXT)
 #: ridge penalty on the correlation scale (alpha / n_cells for data z-scored per gene)
 RIDGE_PENALTY = 0.01
 #: diagonal loading of the partial correlations
@@ -71,8 +78,15 @@ def _relative(F: np.ndarray, axis: int) -> np.ndarray:
     return np.divide(F, top, out=np.zeros_like(F), where=top > 0)
 
 
+def _all_quantiles(F: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(F)
+    out[keep] = (rankdata(F[keep], method="average") - 1.0) / max(int(keep.sum()) - 1, 1)
+    return out
+
+
 def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
-    """The five kinds of evidence (TFs × genes, ≥ 0, self pairs 0) of a cells × genes matrix; see the module doc.
+    """The five kinds of evidence (TFs × genes, ≥ 0, self pairs 0) of a cells × genes matrix, and the fraction of
+    each gene's variance that the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``, per gene).
 
     Parameters
     ----------
@@ -90,13 +104,28 @@ def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
     P = np.linalg.inv(C + PCORR_SHRINK * np.eye(D))
     d = np.sqrt(np.clip(np.diagonal(P), 1e-12, None))
     pcorr = P[tf] / d[tf, None] / d[None, :]
-    out = {"corr": np.abs(C[tf]), "spearman": np.abs(Cr[tf]), "pcorr": np.abs(pcorr),
-           "ridge": np.abs(_ridge_without_self(C, tf, RIDGE_PENALTY)),
-           "ridge_rank": np.abs(_ridge_without_self(Cr, tf, RIDGE_PENALTY))}
+    ridge, ridge_rank = _ridge_without_self(C, tf, RIDGE_PENALTY), _ridge_without_self(Cr, tf, RIDGE_PENALTY)
+    out = {"corr": np.abs(C[tf]), "spearman": np.abs(Cr[tf]), "pcorr": np.abs(pcorr), "ridge": np.abs(ridge),
+           "ridge_rank": np.abs(ridge_rank)}
     rows = np.arange(len(tf))
     for F in out.values():
         F[rows, tf] = 0.0
+    # R² of each gene's ridge fit: b·c for standardised data (the fitted part's covariance with the gene)
+    out["target_r2"] = np.clip(np.einsum("tg,tg->g", ridge, C[tf]), 0.0, 1.0)
+    out["target_r2_rank"] = np.clip(np.einsum("tg,tg->g", ridge_rank, Cr[tf]), 0.0, 1.0)
     return out
+
+
+def problem_context(X: np.ndarray, evidence: dict[str, np.ndarray]) -> dict[str, float]:
+    """What kind of data a problem is, in numbers that do not grow or shrink with its size.
+
+    ``zero_fraction``: the fraction of exact zeros in the matrix (dropout, counts); ``median_target_r2``: the median
+    over genes of the fraction of variance the TFs explain; ``median_best_corr``: the median over genes of the
+    |correlation| with the gene's best TF. An unrelated block of extra genes leaves all three unchanged.
+    """
+    return {"zero_fraction": float(np.mean(np.asarray(X) == 0)),
+            "median_target_r2": float(np.median(evidence["target_r2"])),
+            "median_best_corr": float(np.median(evidence["corr"].max(axis=0)))}
 
 
 def evidence_features(X: np.ndarray, tf_index: np.ndarray) -> np.ndarray:
@@ -111,12 +140,24 @@ def evidence_features(X: np.ndarray, tf_index: np.ndarray) -> np.ndarray:
     """
     tf = np.asarray(tf_index, dtype=np.int64)
     evidence = pair_evidence(X, tf)
-    feats = []
+    keep = np.ones(evidence["corr"].shape, dtype=bool)
+    keep[np.arange(len(tf)), tf] = False
+    out = np.empty((*keep.shape, len(FEATURE_NAMES)), dtype=np.float32)
+    k = 0
     for kind in EVIDENCE_KINDS:
         F = evidence[kind]
-        feats += [_quantiles(F, 0), _quantiles(F, 1), _relative(F, 0), _relative(F, 1)]
-    feats += [np.minimum(evidence[k], 1.0) for k in RAW_KINDS]
-    out = np.stack(feats, axis=-1).astype(np.float32)
+        for f in (_quantiles(F, 0), _quantiles(F, 1), _relative(F, 0), _relative(F, 1), _all_quantiles(F, keep)):
+            out[..., k] = f
+            k += 1
+    for kind in RAW_KINDS:
+        out[..., k] = np.minimum(evidence[kind], 1.0)
+        k += 1
+    for kind in ("target_r2", "target_r2_rank"):
+        out[..., k] = evidence[kind][None, :]
+        k += 1
+    for value in problem_context(X, evidence).values():
+        out[..., k] = value
+        k += 1
     out[np.arange(len(tf)), tf] = 0.0
     return out
 
