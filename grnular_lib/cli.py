@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("grnular_lib.simulate.command",
                  "simulate scRNA-seq data from a GRN with the SERGIO model (random GRN or SERGIO's files)"),
-    "train": ("grnular_lib.models.command", "meta-train an unrolled model on simulated data and write a checkpoint"),
+    "train": ("grnular_lib.train_command", "meta-train an unrolled model on simulated data and write a checkpoint"),
     "data": ("grnular_lib.data.command", "list, verify or fetch the public datasets (data_manifests/)"),
 }
 

@@ -18,15 +18,17 @@ import shlex
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from .errors import InputError
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``train`` to the ``grnular`` command."""
-    from . import MODEL_METHODS
+    from .methods import method_names
 
+    models = method_names(engine="unrolled")
     p = subparsers.add_parser("train", help="meta-train an unrolled model on simulated data and write a checkpoint",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--method", default="grnular", choices=MODEL_METHODS, help="model to train (default: grnular)")
+    p.add_argument("--method", default="grnular", choices=models, help="model to train (default: grnular)")
     p.add_argument("--setting", default="paper", choices=("paper", "general"),
                    help="paper: one fixed setting of the paper (default); general: the broad distribution")
     p.add_argument("--max-genes", type=int, default=None,
@@ -111,8 +113,8 @@ def _check_arguments(args: argparse.Namespace) -> Path:
     """Check the options that can be wrong before minutes of simulation and training; returns the output path."""
     import math
 
-    from ..outputs import check_output
-    from ..seeds import check_seed
+    from .outputs import check_output
+    from .seeds import check_seed
 
     out = check_output(args.output)
     check_output(model_card_path(out))
@@ -144,7 +146,7 @@ PAPER_DEFAULTS = {"genes": 100, "cells_per_type": 200, "cell_types": 5, "noise_p
 
 def _setting(args: argparse.Namespace) -> dict:
     """The training setting of the command line; refuses options that belong to the other setting."""
-    from ..training import GENERAL_MAX_GENES, general_setting
+    from .training import GENERAL_MAX_GENES, general_setting
 
     paper_given = [n for n in (*PAPER_DEFAULTS, "dropout_percentile") if getattr(args, n) is not None]
     if args.activating_only:
@@ -175,10 +177,10 @@ def _setting(args: argparse.Namespace) -> dict:
 
 def run_train(args: argparse.Namespace) -> int:
     """Carry out ``grnular train``; returns the exit status."""
-    from ..checkpoints import model_card, save_checkpoint
-    from ..training import train_model
+    from .checkpoints import model_card, save_checkpoint
+    from .training import train_model
 
-    from ..cache import atomic_write
+    from .cache import atomic_write
 
     out = _check_arguments(args)
     setting = _setting(args)
