@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import rankdata
 
+from ..baselines import standardise
+
 #: kinds of per-pair evidence, in feature order
 EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank")
 #: normalisations of each kind (see the module docstring)
@@ -44,12 +46,6 @@ FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in 
 RIDGE_PENALTY = 0.01
 #: diagonal loading of the partial correlations
 PCORR_SHRINK = 0.1
-
-
-def _zscore(X: np.ndarray) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    sd = X.std(axis=0)
-    return np.divide(X - X.mean(axis=0), sd, out=np.zeros_like(X), where=sd > 0)
 
 
 def _ridge_without_self(C: np.ndarray, tf_index: np.ndarray, penalty: float) -> np.ndarray:
@@ -97,8 +93,8 @@ def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
     """
     tf = np.asarray(tf_index, dtype=np.int64)
     M, D = X.shape
-    Z = _zscore(X)
-    R = _zscore(rankdata(np.asarray(X, dtype=np.float64), axis=0, method="average"))
+    Z = standardise(X)
+    R = standardise(rankdata(np.asarray(X, dtype=np.float64), axis=0, method="average"))
     C = Z.T @ Z / M
     Cr = R.T @ R / M
     P = np.linalg.inv(C + PCORR_SHRINK * np.eye(D))

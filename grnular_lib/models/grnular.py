@@ -36,7 +36,7 @@ from torch import nn
 from ..errors import InputError
 from . import regression
 from .layers import FunctionalAdam, LambdaNet, ThresholdNet, smooth_soft_threshold, soft_threshold
-from .problem import Problem
+from .problem import Problem, tf_rows_to_scores, tf_target
 
 #: per-entry inputs ρ_nn may use; ``*_col`` is the feature divided by its maximum over the TFs of the same target
 #: gene (how strong this TF is compared with the target's best TF), ``*_row`` by its maximum over the targets of
@@ -214,20 +214,8 @@ class GRNUlar(nn.Module):
 
     def target(self, problem: Problem) -> tuple[torch.Tensor, torch.Tensor]:
         """Training target (TFs × genes, an edge either way between a TF and a gene) and the off-diagonal mask."""
-        tf = problem.require_tfs("grnular")
-        if problem.truth is None:
-            raise InputError("training needs problems with a ground-truth network")
-        t = torch.maximum(problem.truth[tf], problem.truth[:, tf].T)
-        mask = (tf[:, None] != torch.arange(problem.n_genes, device=tf.device)[None, :]).float()
-        return t * mask, mask
+        return tf_target(problem, "grnular")
 
     def to_scores(self, problem: Problem, out: torch.Tensor) -> torch.Tensor:
         """Genes × genes scores ≥ 0 from a TFs × genes output: TF rows only, TF–TF pairs symmetric (CPDAG)."""
-        tf = problem.tf_index
-        D = problem.n_genes
-        S = torch.zeros(D, D, device=out.device, dtype=out.dtype)
-        S[tf] = out.abs()
-        S.fill_diagonal_(0)
-        sub = S[tf][:, tf]
-        S[tf[:, None], tf[None, :]] = torch.maximum(sub, sub.T)
-        return S
+        return tf_rows_to_scores(problem, out)

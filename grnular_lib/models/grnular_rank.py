@@ -25,7 +25,7 @@ from torch import nn
 
 from ..errors import InputError
 from .evidence import FEATURE_NAMES, evidence_features
-from .problem import Problem
+from .problem import Problem, tf_rows_to_scores, tf_target
 
 
 def _mlp(n_in: int, hidden: int, layers: int) -> nn.Sequential:
@@ -104,12 +104,7 @@ class RankGRNUlar(nn.Module):
 
     def target(self, problem: Problem) -> tuple[torch.Tensor, torch.Tensor]:
         """Training target (TFs × genes, an edge either way between a TF and a gene) and the self-pair mask."""
-        tf = problem.require_tfs("grnular-rank")
-        if problem.truth is None:
-            raise InputError("training needs problems with a ground-truth network")
-        mask = self._self_mask(problem)
-        t = torch.maximum(problem.truth[tf], problem.truth[:, tf].T)
-        return t * mask, mask
+        return tf_target(problem, "grnular-rank")
 
     def loss(self, problem: Problem, outputs: list[torch.Tensor]) -> torch.Tensor:
         """Class-balanced binary cross-entropy of every output (positives weighted by sqrt(negatives/positives))."""
@@ -127,11 +122,4 @@ class RankGRNUlar(nn.Module):
 
     def to_scores(self, problem: Problem, out: torch.Tensor) -> torch.Tensor:
         """Genes × genes scores ≥ 0 from a TFs × genes output: TF rows only, TF–TF pairs symmetric."""
-        tf = problem.tf_index
-        D = problem.n_genes
-        S = torch.zeros(D, D, device=out.device, dtype=out.dtype)
-        S[tf] = out.abs()
-        S.fill_diagonal_(0)
-        sub = S[tf][:, tf]
-        S[tf[:, None], tf[None, :]] = torch.maximum(sub, sub.T)
-        return S
+        return tf_rows_to_scores(problem, out)

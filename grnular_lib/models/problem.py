@@ -89,6 +89,29 @@ class Problem:
         return self.cache["pair_features"]
 
 
+def tf_target(problem: Problem, method: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """Training target of a TF-aware model (TFs × genes: an edge either way between the TF and the gene) and the mask
+    of its entries that are not self pairs."""
+    tf = problem.require_tfs(method)
+    if problem.truth is None:
+        raise InputError("training needs problems with a ground-truth network")
+    mask = (tf[:, None] != torch.arange(problem.n_genes, device=tf.device)[None, :]).float()
+    t = torch.maximum(problem.truth[tf], problem.truth[:, tf].T)
+    return t * mask, mask
+
+
+def tf_rows_to_scores(problem: Problem, out: torch.Tensor) -> torch.Tensor:
+    """Genes × genes scores ≥ 0 from a TFs × genes output: TF rows only, TF–TF pairs symmetric (CPDAG)."""
+    tf = problem.tf_index
+    D = problem.n_genes
+    S = torch.zeros(D, D, device=out.device, dtype=out.dtype)
+    S[tf] = out.abs()
+    S.fill_diagonal_(0)
+    sub = S[tf][:, tf]
+    S[tf[:, None], tf[None, :]] = torch.maximum(sub, sub.T)
+    return S
+
+
 def _pair_features(x: torch.Tensor, cov: torch.Tensor, tf: torch.Tensor) -> dict[str, torch.Tensor]:
     D = cov.shape[0]
     eye = torch.eye(D, device=cov.device, dtype=cov.dtype)
