@@ -82,7 +82,7 @@ results = gen.run_grid(cells, runs, expensive_graphs=params["expensive_graphs"],
                        progress=False)
 summary = gen.summarise_cells(results)
 print(chapter.failed_runs(results))
-summary.round(3)
+chapter.compact_summary(summary)
 
 # %%
 fig = gen.margin_heatmap(summary)

@@ -54,6 +54,15 @@ def shape_table(seeds: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("graph").round(2)
 
 
+def compact_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per cell with what a reader needs: graphs, chance, the best peer and its AUPRC, the default model's AUPRC,
+    its margin and whether it meets the issue's bar."""
+    cols = {"n_graphs": "graphs", "chance": "chance", "best_peer": "best peer", "best_peer_auprc": "peer AUPRC",
+            "default_auprc": "default AUPRC", "default_margin": "margin", "meets_target": "meets bar"}
+    out = summary.set_index(["group", "cell"])[list(cols)].rename(columns=cols)
+    return out.round(3)
+
+
 def where_they_lose(summary: pd.DataFrame) -> str:
     """Plain sentences: the cells where the best of our models, and where the default model, is below the best peer."""
     lines = []
