@@ -299,10 +299,9 @@ def arboreto_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, method
     return _regulator_rows(S, tf_index)
 
 
-def _check_input(X: np.ndarray, tf_index: np.ndarray | None, method: str) -> tuple[np.ndarray, np.ndarray | None]:
-    name = str(method).lower()
-    if name not in BASELINE_METHODS:
-        raise InputError(f"unknown baseline {method!r}; choose one of {', '.join(BASELINE_METHODS)}")
+def check_expression(X: np.ndarray, tf_index: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """A cells × genes float32 matrix (≥ 3 cells, ≥ 2 genes, finite) and its distinct TF columns (``None`` when
+    there are none); one clear :class:`InputError` otherwise."""
     X = np.asarray(X, dtype=np.float32)
     if X.ndim != 2 or X.shape[0] < 3 or X.shape[1] < 2:
         raise InputError(f"expression of shape {X.shape}: need a cells × genes matrix with ≥ 3 cells and ≥ 2 genes")
@@ -315,6 +314,13 @@ def _check_input(X: np.ndarray, tf_index: np.ndarray | None, method: str) -> tup
         elif tf_index.min() < 0 or tf_index.max() >= X.shape[1]:
             raise InputError(f"TF indices must lie in 0…{X.shape[1] - 1}; got {tf_index.min()}…{tf_index.max()}")
     return X, tf_index
+
+
+def _check_input(X: np.ndarray, tf_index: np.ndarray | None, method: str) -> tuple[np.ndarray, np.ndarray | None]:
+    name = str(method).lower()
+    if name not in BASELINE_METHODS:
+        raise InputError(f"unknown baseline {method!r}; choose one of {', '.join(BASELINE_METHODS)}")
+    return check_expression(X, tf_index)
 
 
 def baseline_scores(X: np.ndarray, tf_index: np.ndarray | None, *, method: str, seed: int = 0, client: Any = None,

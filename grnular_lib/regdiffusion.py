@@ -107,22 +107,15 @@ def regdiffusion_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, se
     progress
         Show the package's progress bar.
     """
+    from .baselines import check_expression
     from .models.problem import pick_device
 
     seed = check_seed(seed)
     n_steps = DEFAULT_STEPS if n_steps is None else n_steps
     if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
         raise InputError(f"n_steps={n_steps!r}: give a positive whole number of training steps (default 1000)")
-    X = np.asarray(X, dtype=np.float32)
-    if X.ndim != 2 or X.shape[0] < 3 or X.shape[1] < 2:
-        raise InputError(f"expression of shape {X.shape}: need a cells × genes matrix with ≥ 3 cells and ≥ 2 genes")
-    if not np.all(np.isfinite(X)):
-        raise InputError("expression contains NaN or infinite values; impute or drop them first")
+    X, tf_index = check_expression(X, tf_index)
     d = X.shape[1]
-    if tf_index is not None:
-        tf_index = np.unique(np.asarray(tf_index, dtype=np.int64))
-        if len(tf_index) and (tf_index.min() < 0 or tf_index.max() >= d):
-            raise InputError(f"TF indices must lie in 0…{d - 1}; got {tf_index.min()}…{tf_index.max()}")
     dev = str(pick_device(device))
     cells, genes = _trainable(X)
     if cells.sum() < 3 or genes.sum() < 2:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..dataset import GRNDataset
 from ..errors import InputError
+from .batches import run_batches
 from .engine import simulate_clean, steady_state_means
 from .general import GENERAL_SETTING, draw_general, general_corpus
 from .graph import GRN, random_grn
@@ -138,24 +139,6 @@ def make_corpus(n_graphs: int, *, graph_params: dict | None = None, settings: Si
         raise InputError(f"graph_params: {exc}; use keyword arguments of random_grn") from None
     seeds = np.random.SeedSequence(seed).spawn(int(n_graphs))
     batches = [list(range(i, min(i + CORPUS_BATCH, n_graphs))) for i in range(0, n_graphs, CORPUS_BATCH)]
-    results: dict[int, list[GRNDataset]] = {}
+    args = [(idx, [seeds[i] for i in idx], graph_params, settings, noisy) for idx in batches]
     with tqdm(total=int(n_graphs), disable=not progress, desc="simulating", unit="graph") as bar:
-        if client is None:
-            for k, idx in enumerate(batches):
-                results[k] = _corpus_batch(idx, [seeds[i] for i in idx], graph_params, settings, noisy)
-                bar.update(len(idx))
-        else:
-            from distributed import Client, as_completed
-
-            own = isinstance(client, str)
-            dask_client = Client(client) if own else client
-            try:
-                futures = {dask_client.submit(_corpus_batch, idx, [seeds[i] for i in idx], graph_params, settings,
-                                              noisy, pure=False): k for k, idx in enumerate(batches)}
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    bar.update(len(batches[futures[future]]))
-            finally:
-                if own:
-                    dask_client.close()
-    return [ds for k in range(len(batches)) for ds in results[k]]
+        return run_batches(_corpus_batch, args, [len(idx) for idx in batches], client=client, bar=bar)

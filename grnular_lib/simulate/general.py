@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..dataset import GRNDataset
 from ..errors import InputError
+from .batches import run_batches
 from .engine import simulate_clean
 from .graph import random_grn
 from .hierarchical import LEVEL_RANGE, hierarchical_grn
@@ -298,24 +299,6 @@ def general_corpus(n: int, seed: int = 0, *, max_genes: int = GENERAL_SETTING.ge
     _check_overrides(overrides)
     indices = list(range(int(start), int(start) + int(n)))
     batches = [indices[i:i + GENERAL_BATCH] for i in range(0, len(indices), GENERAL_BATCH)]
-    results: dict[int, list[GeneralProblem]] = {}
+    args = [(seed, split, idx, int(max_genes), setting, overrides) for idx in batches]
     with tqdm(total=int(n), disable=not progress, desc=f"general/{split}", unit="graph") as bar:
-        if client is None:
-            for k, idx in enumerate(batches):
-                results[k] = _draw_batch(seed, split, idx, int(max_genes), setting, overrides)
-                bar.update(len(idx))
-        else:
-            from distributed import Client, as_completed
-
-            own = isinstance(client, str)
-            dask_client = Client(client) if own else client
-            try:
-                futures = {dask_client.submit(_draw_batch, seed, split, idx, int(max_genes), setting, overrides,
-                                              pure=False): k for k, idx in enumerate(batches)}
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    bar.update(len(batches[futures[future]]))
-            finally:
-                if own:
-                    dask_client.close()
-    return [p for k in range(len(batches)) for p in results[k]]
+        return run_batches(_draw_batch, args, [len(idx) for idx in batches], client=client, bar=bar)

@@ -177,6 +177,18 @@ class GRN:
         return level
 
 
+def check_edge_parameters(n_cell_types: int, k_range: tuple[float, float], low_rate: tuple[float, float],
+                          high_rate: tuple[float, float]) -> None:
+    """Refuse cell-type counts, interaction strengths and master-regulator rates no GRN generator can use."""
+    if n_cell_types < 1:
+        raise InputError(f"n_cell_types={n_cell_types}: give at least 1 cell type")
+    if not 0 <= k_range[0] <= k_range[1] or k_range[1] == 0:
+        raise InputError(f"k_range={k_range} must satisfy 0 <= low <= high, high > 0 (the sign is drawn separately)")
+    for name, (lo, hi) in (("low_rate", low_rate), ("high_rate", high_rate)):
+        if not 0 <= lo <= hi:
+            raise InputError(f"{name}={(lo, hi)} must satisfy 0 <= low <= high")
+
+
 def random_grn(n_genes: int = 100, *, tf_ratio: float = 0.1, sparsity: float = 0.1, n_cell_types: int = 5,
                tf_tf_edges: bool = True, k_range: tuple[float, float] = (1.0, 5.0), p_repression: float = 0.5,
                hill: float = 2.0, low_rate: tuple[float, float] = (0.2, 0.5),
@@ -223,13 +235,7 @@ def random_grn(n_genes: int = 100, *, tf_ratio: float = 0.1, sparsity: float = 0
         raise InputError(f"tf_ratio={tf_ratio} must lie in (0, 1), e.g. 0.1 for 10% TFs")
     if not 0 <= sparsity <= 1 or not 0 <= p_repression <= 1:
         raise InputError(f"sparsity={sparsity} and p_repression={p_repression} are probabilities: use values in [0, 1]")
-    if n_cell_types < 1:
-        raise InputError(f"n_cell_types={n_cell_types}: give at least 1 cell type")
-    if not 0 <= k_range[0] <= k_range[1] or k_range[1] == 0:
-        raise InputError(f"k_range={k_range} must satisfy 0 <= low <= high, high > 0 (the sign is drawn separately)")
-    for name, (lo, hi) in (("low_rate", low_rate), ("high_rate", high_rate)):
-        if not 0 <= lo <= hi:
-            raise InputError(f"{name}={(lo, hi)} must satisfy 0 <= low <= high")
+    check_edge_parameters(n_cell_types, k_range, low_rate, high_rate)
     rng = np.random.default_rng(seed)
     n_tf = min(n_genes - 1, max(1, int(round(tf_ratio * n_genes))))
     tf_idx = np.sort(rng.choice(n_genes, n_tf, replace=False)) if tfs_anywhere else np.arange(n_tf)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from .graph import GRN
+from .graph import GRN, check_edge_parameters
 
 LEVEL_RANGE = (3, 7)
 """The numbers of SERGIO levels (:meth:`GRN.levels`) a hierarchical graph may have (DS1: 3, DS3: 7)."""
@@ -96,13 +96,7 @@ def hierarchical_grn(n_genes: int = 100, *, tf_ratio: float = 0.1, n_levels: int
         raise InputError(f"outdegree_sigma={outdegree_sigma} must be >= 0 (0: no preferred TFs)")
     if not 0 <= p_repression <= 1:
         raise InputError(f"p_repression={p_repression} is a probability: use a value in [0, 1]")
-    if n_cell_types < 1:
-        raise InputError(f"n_cell_types={n_cell_types}: give at least 1 cell type")
-    if not 0 <= k_range[0] <= k_range[1] or k_range[1] == 0:
-        raise InputError(f"k_range={k_range} must satisfy 0 <= low <= high, high > 0 (the sign is drawn separately)")
-    for name, (lo, hi) in (("low_rate", low_rate), ("high_rate", high_rate)):
-        if not 0 <= lo <= hi:
-            raise InputError(f"{name}={(lo, hi)} must satisfy 0 <= low <= high")
+    check_edge_parameters(n_cell_types, k_range, low_rate, high_rate)
     rng = np.random.default_rng(seed)
     n_tf = min(n_genes - 1, max(1, int(round(tf_ratio * n_genes))))
     n_master = min(n_tf, max(1, int(round(master_fraction * n_tf))))
