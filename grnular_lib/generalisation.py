@@ -33,13 +33,15 @@ import pandas as pd
 from .dataset import GRNDataset
 from .errors import InputError
 from .methods import METHODS, get_method
+from .simulate.general import SERGIO_DS_CHAIN
 
 #: Genes of the simulated cells.
 GRID_SIZES: tuple[int, ...] = (100, 400, 1200)
-#: Noise of the simulated cells, as overrides of :func:`~grnular_lib.simulate.general.draw_general`.
+#: Noise of the simulated cells, as overrides of :func:`~grnular_lib.simulate.general.draw_general` (``ds``: the
+#: chain exactly as in SERGIO's DS1–DS3, about 100 counts per cell and dropout at the 82nd percentile).
 GRID_NOISES: dict[str, dict[str, Any]] = {"clean": {"noise": "clean"},
                                           "dropout-50": {"noise": "dropout", "dropout_percentile": 50.0},
-                                          "ds": {"noise": "ds"}}
+                                          "ds": {"noise": "ds", **SERGIO_DS_CHAIN}}
 #: Parameters every simulated cell fixes (the others are drawn from the test split).
 GRID_FIXED: dict[str, Any] = {"tf_ratio": 0.1, "n_cell_types": 5, "n_cells": 1000}
 #: Test graphs per simulated cell, by size.

@@ -54,6 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--beta", type=float, default=2.0, help="β of the Fβ loss (default 2)")
     p.add_argument("--n-unrolled", type=int, default=None, help="unrolled cells L (default: the method's)")
     p.add_argument("--inner-steps", type=int, default=None, help="GRNUlar inner optimiser steps P (default: 5)")
+    p.add_argument("--hidden", type=int, default=None,
+                   help="grnular-rank: width of the hidden layers of evidence_nn and ρ_nn (default 32)")
     p.add_argument("--seed", type=int, default=0, help="seed of the corpora and of training (default 0)")
     p.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
     p.add_argument("-o", "--output", required=True,
@@ -65,7 +67,8 @@ def command_line(args: argparse.Namespace) -> str:
     """The ``grnular train`` command that reproduces a run (every option spelled out)."""
     parts = ["grnular", "train", "--setting", args.setting, "--method", args.method]
     for name in ("max_genes", "genes", "cells_per_type", "cell_types", "dropout_percentile", "noise_params", "decay",
-                 "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr", "beta", "n_unrolled", "inner_steps", "seed"):
+                 "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr", "beta", "n_unrolled",
+                 "inner_steps", "hidden", "seed"):
         value = getattr(args, name)
         if value is not None:
             parts += [f"--{name.replace('_', '-')}", str(value)]
@@ -120,7 +123,7 @@ def _check_arguments(args: argparse.Namespace) -> Path:
     check_output(model_card_path(out))
     check_output(validation_curve_path(out))
     check_seed(args.seed, option="--seed")
-    for name in ("epochs", "n_unrolled", "inner_steps"):
+    for name in ("epochs", "n_unrolled", "inner_steps", "hidden"):
         value = getattr(args, name)
         if value is not None and value < 1:
             raise InputError(f"--{name.replace('_', '-')} {value}: must be at least 1")
@@ -194,6 +197,10 @@ def run_train(args: argparse.Namespace) -> int:
         if args.method not in ("grnular", "grnular-base", "grnular-jac"):
             raise InputError("--inner-steps applies to grnular, grnular-base and grnular-jac only; drop it")
         overrides["inner_steps"] = args.inner_steps
+    if args.hidden is not None:
+        if args.method != "grnular-rank":
+            raise InputError("--hidden applies to grnular-rank only; drop it")
+        overrides["hidden"] = args.hidden
     run = train_model(args.method, setting=setting, train_graphs=args.train_graphs, valid_graphs=args.valid_graphs,
                       epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta=args.beta, seed=args.seed,
                       overrides=overrides, device=args.device)

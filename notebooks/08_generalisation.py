@@ -65,8 +65,10 @@ chapter.setting_table()
 
 # %% [markdown]
 # The hierarchical family imitates SERGIO's DS networks: a few levels of TFs regulating TFs, about half the TFs
-# master regulators, a heavy-tailed number of targets per TF and about 2.5 regulators per gene. The paper's random
-# graphs are deeper, flatter in out-degree and, at 1,200 genes, give every gene about 12 regulators.
+# master regulators, a heavy-tailed number of targets per TF, about 2.5 regulators per gene and genes grouped into
+# co-regulated modules. Like a real reference network it also leaves some genes without a regulator and some TFs
+# without a target. The paper's random graphs are deeper, flatter in out-degree and, at 1,200 genes, give every gene
+# about 12 regulators.
 
 # %%
 chapter.shape_table()

@@ -411,6 +411,8 @@ CASES: list[Case] = [
          match=r"--lr -1.0: must be a positive number"),
     Case("train-missing-device", "traceback", "`train --device cuda:7` (checked before simulating)",
          lambda d: [*TRAIN, "--device", "cuda:7", "-o", str(d / "m.pt")], match=r"--device cuda:7: not usable"),
+    Case("train-hidden-other-method", "traceback", "`train --method glad-tf --hidden 64` (grnular-rank's width)",
+         lambda d: [*TRAIN, "--hidden", "64", "-o", str(d / "m.pt")], match=r"--hidden applies to grnular-rank only"),
     Case("ctrl-c", "traceback", "Ctrl-C while the edge list is written", lambda d: infer_argv(d, beeline(d)),
          signal=signal.SIGINT, rc=130, match=r"interrupted \(Ctrl-C\)"),
     Case("bad-option-value", "traceback", "`--seed abc` (argparse)",

@@ -8,7 +8,7 @@ import torch
 from grnular_lib.baselines import baseline_scores
 from grnular_lib.metrics import score
 from grnular_lib.models import load_model, make_problem, model_scores
-from grnular_lib.models.evidence import FEATURE_NAMES, evidence_features
+from grnular_lib.models.evidence import FEATURE_NAMES, evidence_features, knn_smooth
 from grnular_lib.models.grnular_rank import RankGRNUlar, average_rank_quantiles
 from grnular_lib.simulate.general import draw_general, general_corpus, general_seed
 from grnular_lib.train import meta_train, problems_from_datasets
@@ -51,12 +51,30 @@ def test_features_keep_their_meaning_with_twice_the_genes():
     F = evidence_features(X, tf)
     F2 = evidence_features(X2, np.concatenate([tf, tf + D]))
     for k, name in enumerate(FEATURE_NAMES):
+        if name.startswith("corr_knn"):  # neighbours come from all genes: a structured unrelated half moves them
+            continue  # (see test_knn_smoothing_sees_cells_not_genes for what the smoother does keep)
         if name.endswith("q"):
             qs, q2 = (np.quantile(f[..., k], [0.25, 0.5, 0.75]) for f in (F, F2))
             assert np.abs(qs - q2).max() < 0.05, (name, qs, q2)
         else:  # only chance correlations with the copy move them, a little
             diff = np.abs(F2[:n_tf, :D, k] - F[..., k])
             assert np.quantile(diff, 0.9) < 0.05 and diff.max() < 0.15, (name, np.quantile(diff, 0.9), diff.max())
+
+
+def test_knn_smoothing_sees_cells_not_genes():
+    """The smoother's neighbours depend on the cells' positions only: every gene duplicated, the same cells in
+    another order, or the genes rescaled give the same smoothed values; and it does denoise."""
+    data = _problem(80, seed=1)
+    X = data.expression.astype(np.float64)
+    D = X.shape[1]
+    base = knn_smooth(X)
+    np.testing.assert_allclose(knn_smooth(np.hstack([X, X]))[:, :D], base, atol=1e-10)
+    order = np.random.default_rng(0).permutation(X.shape[0])
+    np.testing.assert_allclose(knn_smooth(X[order]), base[order], atol=1e-10)
+    np.testing.assert_allclose(knn_smooth(X * np.linspace(0.5, 3.0, D)), base * np.linspace(0.5, 3.0, D), atol=1e-9)
+    noisy = X + np.random.default_rng(1).normal(0, X.std(0), X.shape)
+    err = np.abs(np.corrcoef(knn_smooth(noisy).T) - np.corrcoef(X.T)).mean()
+    assert err < 0.8 * np.abs(np.corrcoef(noisy.T) - np.corrcoef(X.T)).mean()
 
 
 def test_feature_distributions_survive_fewer_cells():

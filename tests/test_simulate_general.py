@@ -5,8 +5,8 @@ import pytest
 
 from grnular_lib.errors import InputError
 from grnular_lib.simulate import simulate_clean
-from grnular_lib.simulate.general import (FAMILIES, GENERAL_SETTING, NOISE_LEVELS, draw_general, general_corpus,
-                                          general_seed)
+from grnular_lib.simulate.general import (FAMILIES, GENERAL_SETTING, NOISE_LEVELS, SERGIO_DS_CHAIN, draw_general,
+                                          general_corpus, general_seed)
 from grnular_lib.simulate.hierarchical import graph_shape, hierarchical_grn
 
 
@@ -31,8 +31,48 @@ def test_hierarchical_few_tfs_and_simulates():
     assert x.shape == (2, 30, 20) and np.isfinite(x).all() and (x >= 0).all()
 
 
+def _regulator_sets(g) -> int:
+    """Distinct regulator sets of the non-TF genes."""
+    is_tf = np.isin(np.arange(g.n_genes), g.regulator)
+    sets = {}
+    for r, t in zip(g.regulator, g.target):
+        if not is_tf[t]:
+            sets.setdefault(int(t), set()).add(int(r))
+    return len({frozenset(v) for v in sets.values()})
+
+
+def test_hierarchical_modules_share_regulator_sets():
+    """``module_sharing`` groups genes into co-regulated modules (DS1: 90 non-TF genes, 8 sets) and keeps every
+    gene's number of regulators; 0 leaves the graph exactly as before the option existed."""
+    free = hierarchical_grn(200, tf_ratio=0.1, n_levels=4, seed=3)
+    modular = hierarchical_grn(200, tf_ratio=0.1, n_levels=4, module_sharing=0.9, seed=3)
+    assert _regulator_sets(modular) < 0.3 * _regulator_sets(free)
+    assert 1.5 < graph_shape(modular)["regulators_per_gene"] < 4
+    same = hierarchical_grn(200, tf_ratio=0.1, n_levels=4, module_sharing=0.0, seed=3)
+    np.testing.assert_array_equal(same.K, free.K) and np.testing.assert_array_equal(same.target, free.target)
+
+
+def test_hierarchical_orphans_and_idle_tfs_like_a_reference_network():
+    """A reference network lists no regulator for many genes and no target for many TFs (BEELINE: 13–68 % and
+    8–38 %): ``orphan_fraction`` and ``idle_tf_fraction`` give exactly those shares, and the graph still simulates."""
+    g = hierarchical_grn(200, tf_ratio=0.3, n_levels=4, orphan_fraction=0.5, idle_tf_fraction=0.3, seed=3)
+    T = np.zeros((200, 200))
+    T[g.regulator, g.target] = 1
+    tf = np.array([g.genes.index(t) for t in g.tfs])
+    non_tf = np.setdiff1d(np.arange(200), tf)
+    assert len(tf) == 60 and np.mean(T[tf].sum(1) == 0) == pytest.approx(0.3, abs=0.02)
+    assert np.mean(T[:, non_tf].sum(0) == 0) == pytest.approx(0.5, abs=0.02)
+    unregulated = np.flatnonzero(T.sum(0) == 0)
+    assert np.array_equal(np.sort(g.master_regulators), unregulated)  # every unregulated gene has its own rates
+    x = simulate_clean(g, cells_per_type=20, seed=0)
+    assert np.isfinite(x).all() and (x[:, unregulated].mean() > 0)
+
+
 @pytest.mark.parametrize("kw, words", [(dict(n_levels=1), ["n_levels"]), (dict(mean_regulators=0.5), ["at least 1"]),
-                                       (dict(tf_ratio=1.5), ["tf_ratio"]), (dict(master_fraction=0), ["master"])])
+                                       (dict(tf_ratio=1.5), ["tf_ratio"]), (dict(master_fraction=0), ["master"]),
+                                       (dict(module_sharing=1.0), ["module_sharing", "[0, 1)"]),
+                                       (dict(orphan_fraction=-0.1), ["orphan_fraction"]),
+                                       (dict(idle_tf_fraction=1.0), ["idle_tf_fraction"])])
 def test_hierarchical_bad_input(kw, words):
     with pytest.raises(InputError) as err:
         hierarchical_grn(50, **kw)
@@ -60,8 +100,8 @@ def test_draw_is_deterministic_and_corpus_matches_single_draws():
 
 def test_draws_respect_ranges_and_are_finite():
     s = GENERAL_SETTING
-    seen = {"family": set(), "noise": set()}
-    for i in range(24):
+    seen = {"family": set(), "noise": set(), "ds_dropout": set()}
+    for i in range(32):
         data, info = draw_general(general_seed(1, "train", i), max_genes=120, n_cells=min(300, 100 + 10 * i))
         assert s.genes[0] <= info["n_genes"] <= 120
         assert s.tf_ratio[0] <= info["tf_ratio"] <= s.tf_ratio[1]
@@ -69,16 +109,21 @@ def test_draws_respect_ranges_and_are_finite():
         assert data.expression.shape == (info["n_cells"], info["n_genes"]) and len(data.tfs) == info["n_tfs"]
         assert np.isfinite(data.expression).all() and (data.expression >= 0).all()
         assert 0 < info["chance"] < 1 and info["n_edges"] == len(data.truth)
-        if info["noise"] == "ds":  # log1p of counts
-            assert data.expression.max() < np.log1p(1e6) and info["dropout_percentile"] == 82.0
+        if info["noise"] == "ds":  # log1p of counts, at a drawn depth, with or without the dropout step
+            assert data.expression.max() < np.log1p(1e6)
+            assert s.library_mean[0] <= info["library_mean"] <= s.library_mean[1]
+            assert info["dropout_percentile"] == info["ds_dropout_percentile"]
+            seen["ds_dropout"].add(info["ds_dropout_percentile"] is not None)
+        else:
+            assert info["library_mean"] is None and info["ds_dropout_percentile"] is None
         if info["family"] == "hierarchical":
             assert info["levels"] <= s.levels[1] and info["sparsity"] is None
         else:
             assert info["n_levels"] is None and s.sparsity[0] * 0.5 < info["sparsity"] <= s.sparsity[1]
         seen["family"].add(info["family"])
         seen["noise"].add(info["noise"])
-    assert seen == {"family": set(FAMILIES), "noise": set(NOISE_LEVELS)}
-    assert s.to_dict()["genes"] == [50, 1200] and s.to_dict()["ds_noise"]["library_size"] == [4.6, 0.4]
+    assert seen == {"family": set(FAMILIES), "noise": set(NOISE_LEVELS), "ds_dropout": {True, False}}
+    assert s.to_dict()["genes"] == [50, 1200] and s.to_dict()["ds_noise"]["library_scale"] == 0.4
     assert s.to_dict(max_genes=400)["genes"] == [50, 400]
 
 
@@ -88,6 +133,16 @@ def test_overrides_fix_one_parameter_and_keep_the_others():
                          family="hierarchical").info
     assert fixed["noise"] == "dropout" and fixed["dropout_percentile"] == 50.0 and fixed["family"] == "hierarchical"
     assert all(base[k] == fixed[k] for k in ("n_genes", "tf_ratio", "n_cell_types", "noise_q", "decay"))
+
+
+def test_sergio_ds_chain_override_gives_the_ds_data_depth():
+    """The grid's ``ds`` cells use SERGIO's own chain: about 100 counts per cell and dropout at the 82nd percentile,
+    so most entries are zeros; a deep draw of the chain keeps far fewer."""
+    kw = dict(max_genes=100, n_genes=100, n_cells=300, noise="ds")
+    sergio = draw_general(3, **kw, **SERGIO_DS_CHAIN)
+    deep = draw_general(3, **kw, library_mean=9.2, ds_dropout_percentile=None)
+    assert sergio.info["library_mean"] == 4.6 and sergio.info["dropout_percentile"] == 82.0
+    assert np.mean(sergio.data.expression == 0) > 0.7 > 0.3 > np.mean(deep.data.expression == 0)
 
 
 @pytest.mark.parametrize("kw, words", [(dict(split="holdout"), ["split"]), (dict(colour=1), ["colour", "fixable"]),

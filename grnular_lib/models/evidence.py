@@ -1,6 +1,6 @@
 """Per-pair evidence whose meaning does not change with the size of the problem.
 
-The learned parts of ``grnular-rank`` see, for every (TF, gene) pair, five kinds of evidence computed from the
+The learned parts of ``grnular-rank`` see, for every (TF, gene) pair, six kinds of evidence computed from the
 expression matrix, each turned into features that have the same distribution at 100 and at 2,000 genes, at 200 and at
 5,000 cells:
 
@@ -9,13 +9,16 @@ expression matrix, each turned into features that have the same distribution at 
 - ``pcorr``: |partial correlation| from ``inv(C + 0.1 I)``, C the gene correlation matrix;
 - ``ridge``: |coefficient| of a ridge regression of each z-scored gene on the z-scored TFs other than itself
   (penalty 0.01 on the correlation scale), the linear model of the paper's Eq. 2;
-- ``ridge_rank``: the same regression on average ranks (a monotone, non-linear version).
+- ``ridge_rank``: the same regression on average ranks (a monotone, non-linear version);
+- ``corr_knn``: |Pearson correlation| after each cell is replaced by the mean of its nearest neighbours
+  (:func:`knn_smooth`: ``k ≈ √cells / 2`` neighbours in the top principal components of the z-scored genes), the
+  co-expression that survives count noise and dropout (the idea of MAGIC/kNN imputation, in its simplest form).
 
 For each of them the features are: the quantile of the pair among the TFs of its target (``*_colq``, 0 = weakest
 TF of that target, 1 = strongest), the quantile among the targets of its TF (``*_rowq``), the value divided by the
 target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``), the quantile among all scored pairs
 (``*_allq``); plus the values themselves where they have a size-free meaning (the two correlations, the partial
-correlation and the two ridge coefficients, capped at 1) and, per target, the fraction of its variance the TFs explain
+correlation, the two ridge coefficients and the smoothed correlation, capped at 1) and, per target, the fraction of its variance the TFs explain
 in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of the gene is regulated by the TFs at all); and
 three descriptors of the whole problem (:func:`problem_context`: zeros, how well TFs explain genes, how strongly
 genes follow their best TF) that tell the learned parts which kind of data they see without naming its size.
@@ -27,16 +30,17 @@ Everything is computed in float64 with NumPy/SciPy, once per problem; the featur
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 from scipy.stats import rankdata
 
 from ..baselines import standardise
 
 #: kinds of per-pair evidence, in feature order
-EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank")
+EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank", "corr_knn")
 #: normalisations of each kind (see the module docstring)
 NORMALISATIONS: tuple[str, ...] = ("colq", "rowq", "colrel", "rowrel", "allq")
 #: kinds whose value itself enters as a feature (capped at 1)
-RAW_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank")
+RAW_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank", "corr_knn")
 #: every feature name, in the order of the last axis of :func:`evidence_features`
 #: descriptors of the whole problem, the same for every pair (see :func:`problem_context`)
 CONTEXT: tuple[str, ...] = ("zero_fraction", "median_target_r2", "median_best_corr")
@@ -46,6 +50,36 @@ FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in 
 RIDGE_PENALTY = 0.01
 #: diagonal loading of the partial correlations
 PCORR_SHRINK = 0.1
+#: principal components that define the cells' neighbours in :func:`knn_smooth`
+KNN_COMPONENTS = 30
+
+
+def knn_smooth(X: np.ndarray) -> np.ndarray:
+    """Each cell replaced by the mean of its ``k = max(5, round(√cells / 2))`` nearest cells (itself included).
+
+    Neighbours are found by exact Euclidean distance in the top :data:`KNN_COMPONENTS` principal components of the
+    z-scored genes (deterministic SVD); the mean is taken on the scale ``X`` is given in. ``k`` grows with the
+    square root of the number of cells, so the neighbourhood is a similar share of a cell's local density at 200
+    and at 5,000 cells.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    X = np.asarray(X, dtype=np.float64)
+    M = X.shape[0]
+    k = min(M, max(5, int(round(np.sqrt(M) / 2))))
+    Z = standardise(X)
+    G = Z @ Z.T if M <= Z.shape[1] else None  # cells × cells Gram when cells are fewer than genes
+    if G is not None:
+        w, V = np.linalg.eigh(G)
+        top = np.argsort(w)[::-1][:KNN_COMPONENTS]
+        P = V[:, top] * np.sqrt(np.clip(w[top], 0.0, None))
+    else:
+        w, V = np.linalg.eigh(Z.T @ Z)
+        top = np.argsort(w)[::-1][:KNN_COMPONENTS]
+        P = Z @ V[:, top]
+    idx = NearestNeighbors(n_neighbors=k).fit(P).kneighbors(P, return_distance=False)
+    W = sparse.csr_matrix((np.full(idx.size, 1.0 / k), idx.ravel(), np.arange(0, idx.size + 1, k)), shape=(M, M))
+    return np.asarray(W @ X)
 
 
 def _ridge_without_self(C: np.ndarray, tf_index: np.ndarray, penalty: float) -> np.ndarray:
@@ -81,7 +115,7 @@ def _all_quantiles(F: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
-    """The five kinds of evidence (TFs × genes, ≥ 0, self pairs 0) of a cells × genes matrix, and the fraction of
+    """The six kinds of evidence (TFs × genes, ≥ 0, self pairs 0) of a cells × genes matrix, and the fraction of
     each gene's variance that the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``, per gene).
 
     Parameters
@@ -101,8 +135,9 @@ def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
     d = np.sqrt(np.clip(np.diagonal(P), 1e-12, None))
     pcorr = P[tf] / d[tf, None] / d[None, :]
     ridge, ridge_rank = _ridge_without_self(C, tf, RIDGE_PENALTY), _ridge_without_self(Cr, tf, RIDGE_PENALTY)
+    S = standardise(knn_smooth(X))
     out = {"corr": np.abs(C[tf]), "spearman": np.abs(Cr[tf]), "pcorr": np.abs(pcorr), "ridge": np.abs(ridge),
-           "ridge_rank": np.abs(ridge_rank)}
+           "ridge_rank": np.abs(ridge_rank), "corr_knn": np.abs(S[:, tf].T @ S / M)}
     rows = np.arange(len(tf))
     for F in out.values():
         F[rows, tf] = 0.0
@@ -158,4 +193,4 @@ def evidence_features(X: np.ndarray, tf_index: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["EVIDENCE_KINDS", "FEATURE_NAMES", "evidence_features", "pair_evidence"]
+__all__ = ["EVIDENCE_KINDS", "FEATURE_NAMES", "evidence_features", "knn_smooth", "pair_evidence"]

@@ -4,7 +4,9 @@ A problem is a graph from one of two families — the paper's §3.2 random graph
 (:func:`~grnular_lib.simulate.graph.random_grn`) or DS-like TF cascades
 (:func:`~grnular_lib.simulate.hierarchical.hierarchical_grn`) — of 50 to ``max_genes`` genes, simulated with the
 project's SERGIO engine over 1–10 cell types and 100–3,000 cells, and observed clean, after dropout, or through
-SERGIO's full DS noise chain followed by ``log1p`` (what a user feeds a method). :data:`GENERAL_SETTING` lists every
+SERGIO's full DS noise chain followed by ``log1p`` (what a user feeds a method) at a sequencing depth from SERGIO's
+DS value (about 100 counts per cell, 82–91 % zeros) to that of a deeply sequenced experiment (about 10,000 counts
+per cell, the 10–40 % zeros of the BEELINE datasets). :data:`GENERAL_SETTING` lists every
 range, for model cards; :func:`draw_general` draws one problem from a seed; :func:`general_corpus` draws many, with
 seed streams that differ structurally between the ``train``, ``val`` and ``test`` splits.
 """
@@ -56,7 +58,7 @@ class GeneralSetting:
     noise_weights
         Probability of each of :data:`NOISE_LEVELS`: ``clean``; ``dropout`` (the paper's §3.2.2 dropout, shape
         :attr:`dropout_shape`, percentile uniform in :attr:`dropout_percentile`, no log); ``ds`` (SERGIO's DS chain
-        — outlier genes, library size, dropout, Poisson counts — then ``log1p``).
+        — outlier genes, library size, dropout, Poisson counts — then ``log1p``; see :attr:`library_mean`).
     noise_q, decay
         SERGIO's noise amplitude (log-uniform; paper 0.1, DS 1) and decay (uniform; paper 1, DS 0.8).
     p_repression
@@ -64,18 +66,28 @@ class GeneralSetting:
     sparsity
         Random family: probability of a TF × gene edge, log-uniform, capped so a gene expects at most
         :attr:`max_regulators` regulators.
-    levels, master_fraction, mean_regulators, outdegree_sigma
+    levels, master_fraction, mean_regulators, outdegree_sigma, module_sharing, orphan_fraction, idle_tf_fraction
         Hierarchical family: SERGIO levels (uniform whole numbers), fraction of TFs that are master regulators,
-        mean regulators of a non-TF gene, spread of the TFs' log popularity (all uniform).
+        mean regulators of a non-TF gene, spread of the TFs' log popularity, probability that a gene copies an
+        earlier gene's regulator set (co-regulated modules), fraction of non-TF genes without a regulator and of
+        TFs without a target (a reference network's incompleteness; all uniform).
+    library_mean, ds_dropout_probability, ds_dropout_percentile
+        The DS chain's sequencing depth and dropout: the log of the mean library size (uniform; SERGIO's DS data
+        4.6, about 100 counts per cell); the probability that the chain has a dropout step at all (UMI data has
+        none), and its percentile when it has (uniform; DS data 82).
     ds_noise
-        The DS chain's fixed parameters (SERGIO's DS1–DS3 values).
+        The DS chain's fixed parameters (SERGIO's DS1–DS3 values; the library size's spread is ``library_scale``).
+
+    Version 2 added the depth and the optional dropout of the DS chain (version 1: always 4.6 and 82), the modules,
+    orphan genes and idle TFs of the hierarchical family (version 1: none), and TF ratios up to 50 % (version 1:
+    30 %; BEELINE's gene sets have 20–55 %).
     """
 
     name: str = "general"
-    version: int = 1
+    version: int = 2
     family_weights: tuple[float, float] = (0.5, 0.5)
     genes: tuple[int, int] = (50, 1200)
-    tf_ratio: tuple[float, float] = (0.05, 0.30)
+    tf_ratio: tuple[float, float] = (0.05, 0.50)
     cell_types: tuple[int, int] = (1, 10)
     cells: tuple[int, int] = (100, 3000)
     noise_weights: tuple[float, float, float] = (0.3, 0.4, 0.3)
@@ -90,8 +102,14 @@ class GeneralSetting:
     master_fraction: tuple[float, float] = (0.4, 0.7)
     mean_regulators: tuple[float, float] = (1.5, 3.5)
     outdegree_sigma: tuple[float, float] = (0.75, 1.75)
-    ds_noise: tuple[tuple[str, Any], ...] = (("outlier_prob", 0.01), ("library_size", (4.6, 0.4)),
-                                             ("dropout_shape", 6.5), ("dropout_percentile", 82.0), ("counts", True))
+    module_sharing: tuple[float, float] = (0.0, 0.9)
+    orphan_fraction: tuple[float, float] = (0.0, 0.6)
+    idle_tf_fraction: tuple[float, float] = (0.0, 0.4)
+    library_mean: tuple[float, float] = (4.6, 9.2)
+    ds_dropout_probability: float = 0.5
+    ds_dropout_percentile: tuple[float, float] = (20.0, 82.0)
+    ds_noise: tuple[tuple[str, Any], ...] = (("outlier_prob", 0.01), ("library_scale", 0.4), ("dropout_shape", 6.5),
+                                             ("counts", True))
 
     def to_dict(self, max_genes: int | None = None) -> dict[str, Any]:
         """A JSON-ready dict of every range (for model cards); ``max_genes``: the upper end of the genes a corpus
@@ -109,7 +127,10 @@ GENERAL_SETTING = GeneralSetting()
 #: Keys of a draw that :func:`draw_general` accepts as overrides (a benchmark fixes some and draws the rest).
 OVERRIDABLE = ("family", "n_genes", "tf_ratio", "n_cell_types", "n_cells", "noise", "dropout_percentile", "noise_q",
                "decay", "p_repression", "sparsity", "n_levels", "master_fraction", "mean_regulators",
-               "outdegree_sigma")
+               "outdegree_sigma", "module_sharing", "orphan_fraction", "idle_tf_fraction", "library_mean",
+               "ds_dropout_percentile")
+#: The DS chain exactly as in SERGIO's DS1–DS3, as overrides of a ``noise="ds"`` draw.
+SERGIO_DS_CHAIN: dict[str, Any] = {"library_mean": 4.6, "ds_dropout_percentile": 82.0}
 
 
 class GeneralProblem(NamedTuple):
@@ -136,8 +157,14 @@ def _log_uniform(rng: np.random.Generator, lo: float, hi: float) -> float:
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
 
-def _draw_parameters(rng: np.random.Generator, setting: GeneralSetting, max_genes: int) -> dict[str, Any]:
-    """Every parameter of a problem, always drawn in the same order (an override never shifts the others)."""
+def _draw_parameters(rng: np.random.Generator, noise_rng: np.random.Generator, module_rng: np.random.Generator,
+                     setting: GeneralSetting, max_genes: int) -> dict[str, Any]:
+    """Every parameter of a problem, always drawn in the same order (an override never shifts the others).
+
+    The parameters added in version 2 come from their own streams (the DS chain's depth and dropout first from the
+    technical-noise stream, the graph's modules, orphan genes and idle TFs from a fourth child of the seed), so a version-1 draw's other parameters
+    and its random graphs are unchanged.
+    """
     s = setting
     return {
         "family": FAMILIES[int(rng.random() >= s.family_weights[0] / sum(s.family_weights))],
@@ -155,6 +182,12 @@ def _draw_parameters(rng: np.random.Generator, setting: GeneralSetting, max_gene
         "master_fraction": float(rng.uniform(*s.master_fraction)),
         "mean_regulators": float(rng.uniform(*s.mean_regulators)),
         "outdegree_sigma": float(rng.uniform(*s.outdegree_sigma)),
+        "module_sharing": float(module_rng.uniform(*s.module_sharing)),
+        "orphan_fraction": float(module_rng.uniform(*s.orphan_fraction)),
+        "idle_tf_fraction": float(module_rng.uniform(*s.idle_tf_fraction)),
+        "library_mean": float(noise_rng.uniform(*s.library_mean)),
+        "ds_dropout_percentile": (float(noise_rng.uniform(*s.ds_dropout_percentile))
+                                  if noise_rng.random() < s.ds_dropout_probability else None),
     }
 
 
@@ -178,8 +211,8 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
     Parameters
     ----------
     seed
-        An int or a ``SeedSequence`` (e.g. :func:`general_seed`); its three children seed the parameters and graph,
-        the engine, and the technical noise.
+        An int or a ``SeedSequence`` (e.g. :func:`general_seed`); its four children seed the parameters and graph,
+        the engine, the technical noise and the version-2 graph parameters.
     max_genes
         Upper end of the log-uniform number of genes (at least the setting's lower end).
     setting
@@ -202,9 +235,10 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
         raise InputError(f"max_genes={max_genes}: give a whole number >= {setting.genes[0]}")
     _check_overrides(overrides)
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(int(seed))
-    graph_seed, engine_seed, noise_seed = ss.spawn(3)
-    rng = np.random.default_rng(graph_seed)
-    p = {**_draw_parameters(rng, setting, int(max_genes)), **overrides}
+    graph_seed, engine_seed, noise_seed, module_seed = ss.spawn(4)
+    rng, noise_rng = np.random.default_rng(graph_seed), np.random.default_rng(noise_seed)
+    p = {**_draw_parameters(rng, noise_rng, np.random.default_rng(module_seed), setting, int(max_genes)),
+         **overrides}
     if p["family"] == "random":
         n_tf = max(1, round(p["tf_ratio"] * p["n_genes"]))
         p["sparsity"] = float(min(p["sparsity"], setting.max_regulators / n_tf))
@@ -213,12 +247,19 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
     else:
         grn = hierarchical_grn(p["n_genes"], tf_ratio=p["tf_ratio"], n_levels=p["n_levels"],
                                master_fraction=p["master_fraction"], mean_regulators=p["mean_regulators"],
-                               outdegree_sigma=p["outdegree_sigma"], n_cell_types=p["n_cell_types"],
+                               outdegree_sigma=p["outdegree_sigma"], module_sharing=p["module_sharing"],
+                               orphan_fraction=p["orphan_fraction"], idle_tf_fraction=p["idle_tf_fraction"],
+                               n_cell_types=p["n_cell_types"],
                                p_repression=p["p_repression"], seed=rng)
     cells_per_type = max(1, int(round(p["n_cells"] / p["n_cell_types"])))
     if p["noise"] == "ds":
+        ds = dict(setting.ds_noise)
+        with_dropout = p["ds_dropout_percentile"] is not None
         settings = SimulationSettings(cells_per_type=cells_per_type, noise_q=p["noise_q"], decay=p["decay"],
-                                      **dict(setting.ds_noise))
+                                      outlier_prob=ds["outlier_prob"],
+                                      library_size=(p["library_mean"], ds["library_scale"]),
+                                      dropout_shape=ds["dropout_shape"] if with_dropout else None,
+                                      dropout_percentile=p["ds_dropout_percentile"], counts=ds["counts"])
     elif p["noise"] == "dropout":
         settings = SimulationSettings(cells_per_type=cells_per_type, noise_q=p["noise_q"], decay=p["decay"],
                                       dropout_shape=setting.dropout_shape,
@@ -227,7 +268,7 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
         settings = SimulationSettings(cells_per_type=cells_per_type, noise_q=p["noise_q"], decay=p["decay"])
     x = simulate_clean(grn, seed=engine_seed, cells_per_type=cells_per_type, noise_q=p["noise_q"],
                        decay=p["decay"], sampling_state=settings.sampling_state, noise_type=settings.noise_type)
-    x = apply_noise_chain(x, settings, np.random.default_rng(noise_seed))
+    x = apply_noise_chain(x, settings, noise_rng)
     if p["noise"] == "ds":
         x = np.log1p(x.astype(np.float64))
     B, _, C = x.shape
@@ -237,7 +278,11 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
                       genes=grn.genes, tfs=grn.tfs, truth=grn.to_network_frame(), obs=obs)
     if p["noise"] != "dropout":
         p["dropout_percentile"] = settings.dropout_percentile
-    unused = ("n_levels", "master_fraction", "mean_regulators", "outdegree_sigma") if p["family"] == "random" \
+    if p["noise"] != "ds":
+        p["library_mean"] = p["ds_dropout_percentile"] = None
+    unused = ("n_levels", "master_fraction", "mean_regulators", "outdegree_sigma", "module_sharing",
+              "orphan_fraction", "idle_tf_fraction") \
+        if p["family"] == "random" \
         else ("sparsity",)
     p.update(dict.fromkeys(unused))  # drawn (so that every draw consumes the same numbers) but not used
     info = {**p, "n_cells": B * C, "cells_per_type": C, "n_tfs": len(grn.tfs), "n_edges": int(grn.regulator.size),

@@ -47,7 +47,8 @@ def shape_table(seeds: int = 3) -> pd.DataFrame:
     rows = []
     for name, n, levels in (("DS1", 100, 3), ("DS2", 400, 6), ("DS3", 1200, 7)):
         rows.append({"graph": name, **graph_shape(sergio_grn(name))})
-        for label, make in ((f"hierarchical, {levels} levels", lambda s: hierarchical_grn(n, n_levels=levels, seed=s)),
+        for label, make in ((f"hierarchical, {levels} levels, modules 0.6",
+                             lambda s: hierarchical_grn(n, n_levels=levels, module_sharing=0.6, seed=s)),
                             ("random (§3.2)", lambda s: random_grn(n, seed=s))):
             mean = pd.DataFrame([graph_shape(make(s)) for s in range(seeds)]).mean()
             rows.append({"graph": f"{label}, {n} genes", **mean.to_dict()})
