@@ -465,13 +465,13 @@ def _write(path: Path, text: str) -> Path:
 # ---- running a case -------------------------------------------------------------------------------------------
 
 _SIGNAL_SCRIPT = textwrap.dedent("""
-    import os, signal, sys
+    import signal, sys
     import pandas as pd
     from grnular_lib.cli import main
     write = pd.DataFrame.to_csv
     def interrupted(self, path, *a, **k):
         write(self.head(3), path, *a, **k)  # part of the file is on disk
-        os.kill(os.getpid(), {sig})
+        signal.raise_signal({sig})  # to this (the main) thread: the handler runs before to_csv returns
     pd.DataFrame.to_csv = interrupted
     sys.exit(main(sys.argv[1:]))
 """)
