@@ -468,6 +468,7 @@ _SIGNAL_SCRIPT = textwrap.dedent("""
     import signal, sys
     import pandas as pd
     from grnular_lib.cli import main
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal: a background job ignores SIGINT
     write = pd.DataFrame.to_csv
     def interrupted(self, path, *a, **k):
         write(self.head(3), path, *a, **k)  # part of the file is on disk
