@@ -6,9 +6,9 @@ expression matrix, each turned into features that have the same distribution at 
 
 - ``corr``: |Pearson correlation| of the z-scored genes;
 - ``spearman``: |Spearman correlation| (Pearson on average ranks; robust to dropout zeros and count noise);
-- ``pcorr``: |partial correlation| from ``inv(C + 0.1 I)``, C the gene correlation matrix;
+- ``pcorr``: |partial correlation| from ``inv(C + (0.1 + (genes / cells)²) I)``, C the gene correlation matrix;
 - ``ridge``: |coefficient| of a ridge regression of each z-scored gene on the z-scored TFs other than itself
-  (penalty 0.01 on the correlation scale), the linear model of the paper's Eq. 2;
+  (penalty 0.01 + (TFs / cells)² on the correlation scale), the linear model of the paper's Eq. 2;
 - ``ridge_rank``: the same regression on average ranks (a monotone, non-linear version);
 - ``corr_knn``: |Pearson correlation| after each cell is replaced by the mean of its nearest neighbours
   (:func:`knn_smooth`: ``k ≈ √cells / 2`` neighbours in the top principal components of the z-scored genes), the
@@ -46,9 +46,11 @@ RAW_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank"
 CONTEXT: tuple[str, ...] = ("zero_fraction", "median_target_r2", "median_best_corr")
 FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in NORMALISATIONS), *RAW_KINDS,
                                    "target_r2", "target_r2_rank", *CONTEXT)
-#: ridge penalty on the correlation scale (alpha / n_cells for data z-scored per gene)
+#: ridge penalty on the correlation scale (alpha / n_cells for data z-scored per gene), plus (TFs / cells)²: with as
+#: many TFs as cells (BEELINE's gene sets) a barely penalised fit explains every gene and its coefficients are noise;
+#: squared, the extra penalty is negligible while the TFs are few per cell (simulated data, DS1–3)
 RIDGE_PENALTY = 0.01
-#: diagonal loading of the partial correlations
+#: diagonal loading of the partial correlations, plus (genes / cells)² for the same reason
 PCORR_SHRINK = 0.1
 #: principal components that define the cells' neighbours in :func:`knn_smooth`
 KNN_COMPONENTS = 30
@@ -131,10 +133,11 @@ def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
     R = standardise(rankdata(np.asarray(X, dtype=np.float64), axis=0, method="average"))
     C = Z.T @ Z / M
     Cr = R.T @ R / M
-    P = np.linalg.inv(C + PCORR_SHRINK * np.eye(D))
+    P = np.linalg.inv(C + (PCORR_SHRINK + (D / M) ** 2) * np.eye(D))
     d = np.sqrt(np.clip(np.diagonal(P), 1e-12, None))
     pcorr = P[tf] / d[tf, None] / d[None, :]
-    ridge, ridge_rank = _ridge_without_self(C, tf, RIDGE_PENALTY), _ridge_without_self(Cr, tf, RIDGE_PENALTY)
+    penalty = RIDGE_PENALTY + (len(tf) / M) ** 2  # matters only as the TFs approach the cells in number
+    ridge, ridge_rank = _ridge_without_self(C, tf, penalty), _ridge_without_self(Cr, tf, penalty)
     S = standardise(knn_smooth(X))
     out = {"corr": np.abs(C[tf]), "spearman": np.abs(Cr[tf]), "pcorr": np.abs(pcorr), "ridge": np.abs(ridge),
            "ridge_rank": np.abs(ridge_rank), "corr_knn": np.abs(S[:, tf].T @ S / M)}
