@@ -18,9 +18,9 @@ For each of them the features are: the quantile of the pair among the TFs of its
 TF of that target, 1 = strongest), the quantile among the targets of its TF (``*_rowq``), the value divided by the
 target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``), the quantile among all scored pairs
 (``*_allq``); plus the values themselves where they have a size-free meaning (the two correlations, the partial
-correlation, the two ridge coefficients and the smoothed correlation, capped at 1) and, per target, the fraction of its variance the TFs explain
-in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of the gene is regulated by the TFs at all); and
-three descriptors of the whole problem (:func:`problem_context`: zeros, how well TFs explain genes, how strongly
+correlation, the two ridge coefficients and the smoothed correlation, capped at 1) and, per target, the fraction of
+its variance the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of the gene is
+regulated by the TFs at all); and three descriptors of the whole problem (:func:`problem_context`: zeros, how well TFs explain genes, how strongly
 genes follow their best TF) that tell the learned parts which kind of data they see without naming its size.
 Quantiles use average ranks, so ties (e.g. constant genes) give the same feature whatever the order of genes or TFs.
 Nothing is scaled by a whole-matrix maximum. Self pairs (a TF and its own column) are 0 and never scored.
@@ -60,7 +60,7 @@ def knn_smooth(X: np.ndarray) -> np.ndarray:
     """Each cell replaced by the mean of its ``k = max(5, round(√cells / 2))`` nearest cells (itself included).
 
     Neighbours are found by exact Euclidean distance in the top :data:`KNN_COMPONENTS` principal components of the
-    z-scored genes (deterministic SVD); the mean is taken on the scale ``X`` is given in. ``k`` grows with the
+    z-scored genes (from the eigendecomposition of the smaller of the two Gram matrices); the mean is taken on the scale ``X`` is given in. ``k`` grows with the
     square root of the number of cells, so the neighbourhood is a similar share of a cell's local density at 200
     and at 5,000 cells.
     """
@@ -70,15 +70,10 @@ def knn_smooth(X: np.ndarray) -> np.ndarray:
     M = X.shape[0]
     k = min(M, max(5, int(round(np.sqrt(M) / 2))))
     Z = standardise(X)
-    G = Z @ Z.T if M <= Z.shape[1] else None  # cells × cells Gram when cells are fewer than genes
-    if G is not None:
-        w, V = np.linalg.eigh(G)
-        top = np.argsort(w)[::-1][:KNN_COMPONENTS]
-        P = V[:, top] * np.sqrt(np.clip(w[top], 0.0, None))
-    else:
-        w, V = np.linalg.eigh(Z.T @ Z)
-        top = np.argsort(w)[::-1][:KNN_COMPONENTS]
-        P = Z @ V[:, top]
+    by_cells = M <= Z.shape[1]  # eigendecompose cells × cells when cells are fewer than genes, else genes × genes
+    w, V = np.linalg.eigh(Z @ Z.T if by_cells else Z.T @ Z)
+    top = np.argsort(w)[::-1][:KNN_COMPONENTS]
+    P = V[:, top] * np.sqrt(np.clip(w[top], 0.0, None)) if by_cells else Z @ V[:, top]
     idx = NearestNeighbors(n_neighbors=k).fit(P).kneighbors(P, return_distance=False)
     W = sparse.csr_matrix((np.full(idx.size, 1.0 / k), idx.ravel(), np.arange(0, idx.size + 1, k)), shape=(M, M))
     return np.asarray(W @ X)

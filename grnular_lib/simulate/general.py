@@ -162,8 +162,8 @@ def _draw_parameters(rng: np.random.Generator, noise_rng: np.random.Generator, m
     """Every parameter of a problem, always drawn in the same order (an override never shifts the others).
 
     The parameters added in version 2 come from their own streams (the DS chain's depth and dropout first from the
-    technical-noise stream, the graph's modules, orphan genes and idle TFs from a fourth child of the seed), so a version-1 draw's other parameters
-    and its random graphs are unchanged.
+    technical-noise stream, the graph's modules, orphan genes and idle TFs from a fourth child of the seed), so a
+    version-1 draw's other parameters and its random graphs are unchanged.
     """
     s = setting
     return {
@@ -280,10 +280,11 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
         p["dropout_percentile"] = settings.dropout_percentile
     if p["noise"] != "ds":
         p["library_mean"] = p["ds_dropout_percentile"] = None
-    unused = ("n_levels", "master_fraction", "mean_regulators", "outdegree_sigma", "module_sharing",
-              "orphan_fraction", "idle_tf_fraction") \
-        if p["family"] == "random" \
-        else ("sparsity",)
+    if p["family"] == "random":
+        unused: tuple[str, ...] = ("n_levels", "master_fraction", "mean_regulators", "outdegree_sigma",
+                                   "module_sharing", "orphan_fraction", "idle_tf_fraction")
+    else:
+        unused = ("sparsity",)
     p.update(dict.fromkeys(unused))  # drawn (so that every draw consumes the same numbers) but not used
     info = {**p, "n_cells": B * C, "cells_per_type": C, "n_tfs": len(grn.tfs), "n_edges": int(grn.regulator.size),
             "levels": int(grn.levels().max()) + 1,

@@ -109,11 +109,10 @@ def hierarchical_grn(n_genes: int = 100, *, tf_ratio: float = 0.1, n_levels: int
         raise InputError(f"mean_regulators={mean_regulators}: a non-TF gene has at least 1 regulator; give >= 1")
     if not outdegree_sigma >= 0:
         raise InputError(f"outdegree_sigma={outdegree_sigma} must be >= 0 (0: no preferred TFs)")
-    if not 0 <= module_sharing < 1:
-        raise InputError(f"module_sharing={module_sharing} is a probability below 1: use a value in [0, 1)")
-    for name, value in (("orphan_fraction", orphan_fraction), ("idle_tf_fraction", idle_tf_fraction)):
+    for name, value in (("module_sharing", module_sharing), ("orphan_fraction", orphan_fraction),
+                        ("idle_tf_fraction", idle_tf_fraction)):
         if not 0 <= value < 1:
-            raise InputError(f"{name}={value} is a fraction below 1: use a value in [0, 1)")
+            raise InputError(f"{name}={value} must lie in [0, 1)")
     if not 0 <= p_repression <= 1:
         raise InputError(f"p_repression={p_repression} is a probability: use a value in [0, 1]")
     check_edge_parameters(n_cell_types, k_range, low_rate, high_rate)
