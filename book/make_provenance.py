@@ -6,12 +6,11 @@ and sha256. The file is written under a temporary name and renamed when complete
 """
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from grnular_lib.data.manifests import Manifest, load_manifests, manifest_dir
+from grnular_lib.outputs import atomic_write
 
 
 def _link(url: str | None) -> str:
@@ -59,10 +58,7 @@ def provenance_page() -> str:
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else Path(__file__).with_name("data_provenance.md")
     text = provenance_page()
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, out)
+    atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     print(f"wrote {out} from {manifest_dir()}")
     return 0
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from .outputs import atomic_write
 
 
 def cache_dir() -> Path:
@@ -49,24 +49,6 @@ def digest(*arrays: np.ndarray, **params: Any) -> str:
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     h.update(__version__.encode())
     return h.hexdigest()
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``; clean up on failure
-    (an exception, Ctrl-C, or SIGTERM under the ``grnular`` command). The file gets the mode the umask gives."""
-    from .outputs import current_umask
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes the file private; give it the usual mode
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def load_arrays(folder: Path | None, kind: str, key: str) -> dict[str, np.ndarray] | None:

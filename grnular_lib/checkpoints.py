@@ -9,8 +9,6 @@ Files are written under a temporary name and renamed when complete, so an interr
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import torch
 
 from . import __version__
 from .errors import CheckpointError
+from .outputs import atomic_write
 
 FORMAT = "grnular-checkpoint/1"
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
@@ -54,16 +53,7 @@ def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Ten
         "training": json.dumps(training or {}, sort_keys=True),
         "state": {k: v.detach().cpu().contiguous() for k, v in state.items()},
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        torch.save(payload, tmp)
-        os.chmod(tmp, 0o644)  # mkstemp creates the file private; a checkpoint is meant to be shared
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(path, lambda tmp: torch.save(payload, tmp))
     return path
 
 

@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import threading
 import warnings
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .errors import GRNularError, InputError
 from .methods import DEFAULT_METHOD, get_method, method_names
+from .outputs import atomic_write
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,23 +52,6 @@ def _raise_terminated(signum: int, frame: object) -> None:
     raise _Terminated
 
 
-def _write_atomically(frame: pd.DataFrame, out: Path, **to_csv) -> None:
-    """Write ``frame`` next to ``out`` under a temporary name, then rename: no half-written file on failure. The file
-    gets the mode the user's umask gives."""
-    from .outputs import current_umask
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    try:
-        frame.to_csv(tmp, **to_csv)
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes the file private
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def _cmd_infer(args: argparse.Namespace) -> int:
     from .infer import check_method, infer
     from .outputs import check_output
@@ -83,7 +66,7 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     edges = infer(args.expression, tfs=args.tfs, method=args.method, checkpoint=args.checkpoint, seed=args.seed,
                   cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative, layer=args.layer,
                   use_raw=args.use_raw, gene_symbols=args.gene_symbols)
-    _write_atomically(edges, out, sep="\t", index=False)
+    atomic_write(out, lambda tmp: edges.to_csv(tmp, sep="\t", index=False))
     print(f"wrote {len(edges)} edges ({args.method}) to {out}", file=sys.stderr)
     return 0
 

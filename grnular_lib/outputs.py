@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import InputError
@@ -72,4 +72,37 @@ def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterabl
     except OSError as exc:
         raise InputError(f"{option} {path}: cannot write in {folder} ({exc.strerror or exc}); choose a writable "
                          "location") from None
+    return path
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``.
+
+    Nothing is left behind when ``write`` fails (an exception, Ctrl-C, or SIGTERM under the ``grnular`` command):
+    ``path`` is either untouched or complete. The file gets the mode the user's umask gives, as any other program's
+    output would (``mkstemp`` alone would leave it private).
+
+    Parameters
+    ----------
+    path
+        The final file; its folder is created when missing.
+    write
+        Writes the content to the temporary path it is given.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~current_umask())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
     return path

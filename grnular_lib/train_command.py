@@ -183,7 +183,7 @@ def run_train(args: argparse.Namespace) -> int:
     from .checkpoints import model_card, save_checkpoint
     from .training import train_model
 
-    from .cache import atomic_write
+    from .outputs import atomic_write
 
     out = _check_arguments(args)
     setting = _setting(args)

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..cache import atomic_write, cache_dir
+from ..cache import cache_dir
+from ..outputs import atomic_write
 from ..errors import ChecksumError, DataUnavailableError
 from .manifests import Manifest, ManifestFile, find_file, get_manifest
 

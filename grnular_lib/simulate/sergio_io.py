@@ -7,12 +7,12 @@ written as floats (``53.0``); gene ``i`` is named ``G{i}``.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError
+from ..outputs import atomic_write
 from .graph import GRN
 
 
@@ -133,18 +133,6 @@ def read_sergio(interactions: str | os.PathLike, regulators: str | os.PathLike) 
         raise InputError(f"{interactions} + {regulators}: {exc}") from None
 
 
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def write_sergio(grn: GRN, interactions: str | os.PathLike, regulators: str | os.PathLike) -> None:
     """Write ``grn`` in SERGIO's two-file format; gene ids are the genes' positions in ``grn.genes``."""
     lines = []
@@ -153,6 +141,8 @@ def write_sergio(grn: GRN, interactions: str | os.PathLike, regulators: str | os
         fields = [str(int(t)), str(e.size), *map(str, grn.regulator[e]), *map(repr, grn.K[e].tolist()),
                   *map(repr, grn.hill[e].tolist())]
         lines.append(",".join(fields))
-    _write_text(Path(interactions), "\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    atomic_write(Path(interactions), lambda tmp: tmp.write_text(text))
     rows = [",".join([str(int(m)), *map(repr, r.tolist())]) for m, r in zip(grn.master_regulators, grn.basal_rates)]
-    _write_text(Path(regulators), "\n".join(rows) + "\n")
+    text = "\n".join(rows) + "\n"
+    atomic_write(Path(regulators), lambda tmp: tmp.write_text(text))
