@@ -8,7 +8,7 @@ predicted regulator); without TFs every gene is a candidate regulator (arboreto'
   regressors (``SGBM_KWARGS`` with early stopping / ``RF_KWARGS``) and one seed for every target, as arboreto does.
   arboreto's Dask front end fails on current Dask, so targets are scheduled here: over a ``distributed.Client`` when
   given, serially otherwise — the results are identical. arboreto retries a failing fit and then returns an empty
-  frame; such targets are counted and reported in a warning.
+  frame; such targets are counted and reported in a warning, and such a partial result is not cached.
 - ``glasso``: scikit-learn's graphical lasso on standardised data, ``alpha`` by cross-validation unless given; when it
   fails (non-SPD covariance, cells < genes) it warns and retries with larger penalties, then falls back to the
   inverse of the Ledoit–Wolf shrunk covariance.
@@ -252,7 +252,7 @@ def _fit_targets(X: np.ndarray, regressors: np.ndarray, targets: np.ndarray, reg
 
 
 def arboreto_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, method: str = "grnboost2", seed: int = 0,
-                    client: Any = None, chunk_size: int = 8, **regressor_kwargs: Any) -> np.ndarray:
+                    client: Any = None, chunk_size: int = 8, **regressor_kwargs: Any) -> tuple[np.ndarray, int]:
     """GRNBoost2 or GENIE3 importances through arboreto's per-target core.
 
     Parameters
@@ -270,6 +270,12 @@ def arboreto_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, method
         A ``distributed.Client``: chunks of ``chunk_size`` targets run as its tasks. ``None``: serially.
     regressor_kwargs
         Overrides of arboreto's defaults (e.g. ``n_estimators``).
+
+    Returns
+    -------
+    tuple[numpy.ndarray, int]
+        The genes × genes importances and the number of targets whose regression failed (arboreto returned no
+        links; their column is 0).
     """
     from arboreto.core import RF_KWARGS, SGBM_KWARGS
 
@@ -291,12 +297,7 @@ def arboreto_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, method
     S = np.zeros((d, d))
     for r, c, v, _ in parts:
         S[r, c] = v
-    failed = sum(p[3] for p in parts)
-    if failed:
-        warnings.warn(f"{method}: the regression failed for {failed} of {d} target genes (arboreto returned no "
-                      "links for them; their scores are 0). Constant or near-constant genes are the usual cause: "
-                      "filter them out.", stacklevel=2)
-    return _regulator_rows(S, tf_index)
+    return _regulator_rows(S, tf_index), sum(p[3] for p in parts)
 
 
 def check_expression(X: np.ndarray, tf_index: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -358,8 +359,13 @@ def baseline_scores(X: np.ndarray, tf_index: np.ndarray | None, *, method: str, 
         hit = load_arrays(folder, "baselines", key)
         if hit is not None and hit.get("scores") is not None and hit["scores"].shape == (X.shape[1],) * 2:
             return hit["scores"]
+    failed = 0  # a partial result (some targets' regression failed) is returned with a warning, never cached
     if name in ("grnboost2", "genie3"):
-        S = arboreto_scores(X, tf_index, method=name, seed=seed, client=client, **params)
+        S, failed = arboreto_scores(X, tf_index, method=name, seed=seed, client=client, **params)
+        if failed:
+            warnings.warn(f"{name}: the regression failed for {failed} of {X.shape[1]} target genes (arboreto "
+                          "returned no links for them; their scores are 0). Constant or near-constant genes are the "
+                          "usual cause: filter them out.", stacklevel=2)
     elif name == "glasso":
         S = glasso_scores(X, tf_index, **params)
     elif name == "pearson":
@@ -370,6 +376,6 @@ def baseline_scores(X: np.ndarray, tf_index: np.ndarray | None, *, method: str, 
         S = rank_average_scores(X, tf_index)
     else:
         S = ridge_scores(X, tf_index, **params)
-    if key is not None:
+    if key is not None and not failed:
         save_arrays(folder, "baselines", key, {"scores": S})
     return S
