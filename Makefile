@@ -33,7 +33,8 @@ browser:
 # make book [PROFILE=quick|smoke|paper]  converts every chapter source notebooks/NN_name.py (jupytext percent format)
 # to a notebook, executes it with papermill into book/notebooks/NN_name.ipynb, then builds the HTML offline into
 # book/_build/html with warnings as errors. A chapter re-executes when its source, its book module
-# notebooks/bookkit/chNN_name.py, a shared book module or the profile file changes; changing PROFILE re-executes
+# notebooks/bookkit/chNN_name.py, a shared book module, the library (grnular_lib/, its shipped checkpoints included:
+# the executed outputs must be the library's as it is now) or the profile file changes; changing PROFILE re-executes
 # everything (stamp book/notebooks/.profile-<profile>). Each execution appends "chapter<TAB>profile<TAB>seconds" to
 # book/notebooks/timings.tsv, which the runtimes chapter reads; the runtimes chapter executes last.
 # make notebook NB=02_clean PARAMS="-p n_test_graphs 10"  executes one chapter (PROFILE applies too).
@@ -42,6 +43,7 @@ NB_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 NB_EXECUTED := $(patsubst notebooks/%.py,book/notebooks/%.ipynb,$(NB_SOURCES))
 NB_RUNTIMES := $(filter %_runtimes.ipynb,$(NB_EXECUTED))
 BOOKKIT_SHARED := $(filter-out notebooks/bookkit/ch%,$(wildcard notebooks/bookkit/*.py))
+LIBRARY := $(shell find grnular_lib -name '*.py' -o -name '*.pt' | sort)
 JUPYTEXT := $(VENV)/bin/jupytext
 # Local Dask worker processes for the chapters' heavy loops (one per core, at most 4; WORKERS=1: serial).
 # (nproc would follow OMP_NUM_THREADS; the cores this process may use are what counts.)
@@ -75,7 +77,7 @@ $(PROFILE_STAMP):
 	touch $@
 
 .SECONDEXPANSION:
-book/notebooks/%.ipynb: notebooks/%.py $$(wildcard notebooks/bookkit/ch$$*.py) $(BOOKKIT_SHARED) \
+book/notebooks/%.ipynb: notebooks/%.py $$(wildcard notebooks/bookkit/ch$$*.py) $(BOOKKIT_SHARED) $(LIBRARY) \
 		notebooks/params/$(PROFILE).yaml $(PROFILE_STAMP) $(STAMP)
 	$(call run_chapter,$<,$@,)
 
