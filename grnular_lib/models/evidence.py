@@ -1,6 +1,6 @@
 """Per-pair evidence whose meaning does not change with the size of the problem.
 
-The learned parts of ``grnular-rank`` see, for every (TF, gene) pair, six kinds of evidence computed from the
+The learned parts of ``grnular-rank`` see, for every (TF, gene) pair, seven kinds of evidence computed from the
 expression matrix, each turned into features that have the same distribution at 100 and at 2,000 genes, at 200 and at
 5,000 cells:
 
@@ -12,13 +12,14 @@ expression matrix, each turned into features that have the same distribution at 
 - ``ridge_rank``: the same regression on average ranks (a monotone, non-linear version);
 - ``corr_knn``: |Pearson correlation| after each cell is replaced by the mean of its nearest neighbours
   (:func:`knn_smooth`: ``k ≈ √cells / 2`` neighbours in the top principal components of the z-scored genes), the
-  co-expression that survives count noise and dropout (the idea of MAGIC/kNN imputation, in its simplest form).
+  co-expression that survives count noise and dropout (the idea of MAGIC/kNN imputation, in its simplest form);
+- ``ridge_knn``: the ridge coefficients of ``ridge`` on those smoothed cells (penalty 0.1 + (TFs / cells)²: smoothing
+  makes neighbouring cells alike, so the fit needs more shrinkage), the conditional evidence that survives the noise.
 
 For each of them the features are: the quantile of the pair among the TFs of its target (``*_colq``, 0 = weakest
 TF of that target, 1 = strongest), the quantile among the targets of its TF (``*_rowq``), the value divided by the
 target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``), the quantile among all scored pairs
-(``*_allq``); plus the values themselves where they have a size-free meaning (the two correlations, the partial
-correlation, the two ridge coefficients and the smoothed correlation, capped at 1) and, per target, the fraction of
+(``*_allq``); plus the values themselves where they have a size-free meaning (all seven kinds, capped at 1) and, per target, the fraction of
 its variance the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of the gene is
 regulated by the TFs at all); and three descriptors of the whole problem (:func:`problem_context`: zeros, how well TFs explain genes, how strongly
 genes follow their best TF) that tell the learned parts which kind of data they see without naming its size.
@@ -36,11 +37,11 @@ from scipy.stats import rankdata
 from ..baselines import standardise
 
 #: kinds of per-pair evidence, in feature order
-EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank", "corr_knn")
+EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank", "corr_knn", "ridge_knn")
 #: normalisations of each kind (see the module docstring)
 NORMALISATIONS: tuple[str, ...] = ("colq", "rowq", "colrel", "rowrel", "allq")
 #: kinds whose value itself enters as a feature (capped at 1)
-RAW_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_rank", "corr_knn")
+RAW_KINDS: tuple[str, ...] = EVIDENCE_KINDS
 #: every feature name, in the order of the last axis of :func:`evidence_features`
 #: descriptors of the whole problem, the same for every pair (see :func:`problem_context`)
 CONTEXT: tuple[str, ...] = ("zero_fraction", "median_target_r2", "median_best_corr")
@@ -50,6 +51,8 @@ FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in 
 #: many TFs as cells (BEELINE's gene sets) a barely penalised fit explains every gene and its coefficients are noise;
 #: squared, the extra penalty is negligible while the TFs are few per cell (simulated data, DS1–3)
 RIDGE_PENALTY = 0.01
+#: ridge penalty of ``ridge_knn`` (plus (TFs / cells)², as for ``ridge``)
+KNN_RIDGE_PENALTY = 0.1
 #: diagonal loading of the partial correlations, plus (genes / cells)² for the same reason
 PCORR_SHRINK = 0.1
 #: principal components that define the cells' neighbours in :func:`knn_smooth`
@@ -112,7 +115,7 @@ def _all_quantiles(F: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
-    """The six kinds of evidence (TFs × genes, ≥ 0, self pairs 0) of a cells × genes matrix, and the fraction of
+    """The seven kinds of evidence (TFs × genes, ≥ 0, self pairs 0) of a cells × genes matrix, and the fraction of
     each gene's variance that the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``, per gene).
 
     Parameters
@@ -131,11 +134,14 @@ def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
     P = np.linalg.inv(C + (PCORR_SHRINK + (D / M) ** 2) * np.eye(D))
     d = np.sqrt(np.clip(np.diagonal(P), 1e-12, None))
     pcorr = P[tf] / d[tf, None] / d[None, :]
-    penalty = RIDGE_PENALTY + (len(tf) / M) ** 2  # matters only as the TFs approach the cells in number
-    ridge, ridge_rank = _ridge_without_self(C, tf, penalty), _ridge_without_self(Cr, tf, penalty)
+    crowding = (len(tf) / M) ** 2  # matters only as the TFs approach the cells in number
+    ridge = _ridge_without_self(C, tf, RIDGE_PENALTY + crowding)
+    ridge_rank = _ridge_without_self(Cr, tf, RIDGE_PENALTY + crowding)
     S = standardise(knn_smooth(X))
+    Cs = S.T @ S / M
     out = {"corr": np.abs(C[tf]), "spearman": np.abs(Cr[tf]), "pcorr": np.abs(pcorr), "ridge": np.abs(ridge),
-           "ridge_rank": np.abs(ridge_rank), "corr_knn": np.abs(S[:, tf].T @ S / M)}
+           "ridge_rank": np.abs(ridge_rank), "corr_knn": np.abs(Cs[tf]),
+           "ridge_knn": np.abs(_ridge_without_self(Cs, tf, KNN_RIDGE_PENALTY + crowding))}
     rows = np.arange(len(tf))
     for F in out.values():
         F[rows, tf] = 0.0
