@@ -19,10 +19,11 @@ expression matrix, each turned into features that have the same distribution at 
 For each of them the features are: the quantile of the pair among the TFs of its target (``*_colq``, 0 = weakest
 TF of that target, 1 = strongest), the quantile among the targets of its TF (``*_rowq``), the value divided by the
 target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``), the quantile among all scored pairs
-(``*_allq``); plus the values themselves where they have a size-free meaning (all seven kinds, capped at 1) and, per target, the fraction of
-its variance the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of the gene is
-regulated by the TFs at all); and three descriptors of the whole problem (:func:`problem_context`: zeros, how well TFs explain genes, how strongly
-genes follow their best TF) that tell the learned parts which kind of data they see without naming its size.
+(``*_allq``); plus the values themselves (all seven kinds have a size-free meaning; capped at 1) and, per target,
+the fraction of its variance the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of
+the gene is regulated by the TFs at all); and three descriptors of the whole problem (:func:`problem_context`: zeros,
+how well TFs explain genes, how strongly genes follow their best TF) that tell the learned parts which kind of data
+they see without naming its size.
 Quantiles use average ranks, so ties (e.g. constant genes) give the same feature whatever the order of genes or TFs.
 Nothing is scaled by a whole-matrix maximum. Self pairs (a TF and its own column) are 0 and never scored.
 
@@ -42,9 +43,9 @@ EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_
 NORMALISATIONS: tuple[str, ...] = ("colq", "rowq", "colrel", "rowrel", "allq")
 #: kinds whose value itself enters as a feature (capped at 1)
 RAW_KINDS: tuple[str, ...] = EVIDENCE_KINDS
-#: every feature name, in the order of the last axis of :func:`evidence_features`
 #: descriptors of the whole problem, the same for every pair (see :func:`problem_context`)
 CONTEXT: tuple[str, ...] = ("zero_fraction", "median_target_r2", "median_best_corr")
+#: every feature name, in the order of the last axis of :func:`evidence_features`
 FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in NORMALISATIONS), *RAW_KINDS,
                                    "target_r2", "target_r2_rank", *CONTEXT)
 #: ridge penalty on the correlation scale (alpha / n_cells for data z-scored per gene), plus (TFs / cells)²: with as
@@ -82,15 +83,16 @@ def knn_smooth(X: np.ndarray) -> np.ndarray:
     return np.asarray(W @ X)
 
 
-def _ridge_without_self(C: np.ndarray, tf_index: np.ndarray, penalty: float) -> np.ndarray:
+def _ridge_without_self(C_tf: np.ndarray, tf_index: np.ndarray, penalty: float) -> np.ndarray:
     """TFs × genes ridge coefficients of every gene on the TFs, a TF's own column left out of its regression.
 
-    All TF targets are solved at once from the inverse H of the TFs' penalised Gram matrix with the block-inverse
-    identity ``inv(G₋ⱼ₋ⱼ) = H₋ⱼ₋ⱼ − H₋ⱼⱼ Hⱼ₋ⱼ / Hⱼⱼ``: the same coefficients as T separate fits.
+    ``C_tf`` holds the TFs' rows of the genes' correlation matrix (TFs × genes): all the fit needs. All TF targets
+    are solved at once from the inverse H of the TFs' penalised Gram matrix with the block-inverse identity
+    ``inv(G₋ⱼ₋ⱼ) = H₋ⱼ₋ⱼ − H₋ⱼⱼ Hⱼ₋ⱼ / Hⱼⱼ``: the same coefficients as T separate fits.
     """
     T = len(tf_index)
-    H = np.linalg.inv(C[np.ix_(tf_index, tf_index)] + penalty * np.eye(T))
-    B = H @ C[tf_index]
+    H = np.linalg.inv(C_tf[:, tf_index] + penalty * np.eye(T))
+    B = H @ C_tf
     Bt = B[:, tf_index]
     Bt = Bt - H * (np.diagonal(Bt) / np.diagonal(H))[None, :]
     np.fill_diagonal(Bt, 0.0)
@@ -130,24 +132,24 @@ def pair_evidence(X: np.ndarray, tf_index: np.ndarray) -> dict[str, np.ndarray]:
     Z = standardise(X)
     R = standardise(rankdata(np.asarray(X, dtype=np.float64), axis=0, method="average"))
     C = Z.T @ Z / M
-    Cr = R.T @ R / M
+    Cr_tf = R[:, tf].T @ R / M  # the TFs' rows: all the rank-based evidence needs
     P = np.linalg.inv(C + (PCORR_SHRINK + (D / M) ** 2) * np.eye(D))
     d = np.sqrt(np.clip(np.diagonal(P), 1e-12, None))
     pcorr = P[tf] / d[tf, None] / d[None, :]
     crowding = (len(tf) / M) ** 2  # matters only as the TFs approach the cells in number
-    ridge = _ridge_without_self(C, tf, RIDGE_PENALTY + crowding)
-    ridge_rank = _ridge_without_self(Cr, tf, RIDGE_PENALTY + crowding)
+    ridge = _ridge_without_self(C[tf], tf, RIDGE_PENALTY + crowding)
+    ridge_rank = _ridge_without_self(Cr_tf, tf, RIDGE_PENALTY + crowding)
     S = standardise(knn_smooth(X))
-    Cs = S.T @ S / M
-    out = {"corr": np.abs(C[tf]), "spearman": np.abs(Cr[tf]), "pcorr": np.abs(pcorr), "ridge": np.abs(ridge),
-           "ridge_rank": np.abs(ridge_rank), "corr_knn": np.abs(Cs[tf]),
-           "ridge_knn": np.abs(_ridge_without_self(Cs, tf, KNN_RIDGE_PENALTY + crowding))}
+    Cs_tf = S[:, tf].T @ S / M
+    out = {"corr": np.abs(C[tf]), "spearman": np.abs(Cr_tf), "pcorr": np.abs(pcorr), "ridge": np.abs(ridge),
+           "ridge_rank": np.abs(ridge_rank), "corr_knn": np.abs(Cs_tf),
+           "ridge_knn": np.abs(_ridge_without_self(Cs_tf, tf, KNN_RIDGE_PENALTY + crowding))}
     rows = np.arange(len(tf))
     for F in out.values():
         F[rows, tf] = 0.0
     # R² of each gene's ridge fit: b·c for standardised data (the fitted part's covariance with the gene)
     out["target_r2"] = np.clip(np.einsum("tg,tg->g", ridge, C[tf]), 0.0, 1.0)
-    out["target_r2_rank"] = np.clip(np.einsum("tg,tg->g", ridge_rank, Cr[tf]), 0.0, 1.0)
+    out["target_r2_rank"] = np.clip(np.einsum("tg,tg->g", ridge_rank, Cr_tf), 0.0, 1.0)
     return out
 
 
