@@ -181,9 +181,8 @@ def _setting(args: argparse.Namespace) -> dict:
 def run_train(args: argparse.Namespace) -> int:
     """Carry out ``grnular train``; returns the exit status."""
     from .checkpoints import model_card, save_checkpoint
-    from .training import train_model
-
     from .outputs import atomic_write
+    from .training import train_model
 
     out = _check_arguments(args)
     setting = _setting(args)
