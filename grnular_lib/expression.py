@@ -117,8 +117,11 @@ def _check_gzip_stream(path: Path) -> None:
 def _read_table(path: Path) -> pd.DataFrame:
     """The table as stored in the file (first column = row labels), values not yet checked."""
     compression, sep = _table_layout(path)
+    options = {"sep": sep, "compression": compression, "encoding": "utf-8-sig"}
     try:
-        return pd.read_csv(path, sep=sep, index_col=0, compression=compression, encoding="utf-8-sig")
+        frame = pd.read_csv(path, index_col=0, **options)
+        # pandas renames repeated header names (G, G.1): take the file's own, so that a repeat is reported as such
+        header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False, **options).iloc[0]
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} holds no table; expected BEELINE's layout, genes × cells with gene names in the "
                          "first column") from None
@@ -129,6 +132,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as a {_DELIMITER_NAMES[sep]}-separated table "
                          f"({str(exc).strip()}); every row needs the same number of fields") from None
+    if len(header) >= frame.shape[1]:
+        frame.columns = header.to_numpy()[len(header) - frame.shape[1]:]
+    return frame
 
 
 def _first_non_numeric(frame: pd.DataFrame) -> tuple[Any, Any, Any] | None:

@@ -67,6 +67,15 @@ def test_duplicate_genes_too_small_and_constant(tmp_path, genes_by_cells):
     assert "GATA6" not in e.genes
 
 
+def test_duplicate_genes_in_the_header_are_not_renamed(tmp_path, genes_by_cells):
+    """A cells × genes file repeating a gene in its header: pandas would rename the repeat SOX2.1."""
+    dup = genes_by_cells.rename(index={"SOX7": "SOX2"}).T
+    with pytest.raises(InputError, match=r"duplicate gene names \['SOX2'\]"):
+        read_expression(_beeline_file(tmp_path, dup), cells_in_rows=True)
+    assert read_expression(_beeline_file(tmp_path, genes_by_cells.rename(index={"SOX7": "SOX2.1"}).T),
+                           cells_in_rows=True).genes[1] == "SOX2.1"
+
+
 def test_non_numeric_and_unknown_format(tmp_path, genes_by_cells):
     genes_by_cells = genes_by_cells.astype(object)
     genes_by_cells.iloc[0, 0] = "high"
