@@ -16,7 +16,7 @@ import re
 import warnings
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +48,14 @@ class Expression:
         Unique gene names, one per column.
     cells
         Cell names, one per row.
+    constant
+        Names of the genes dropped because they are constant across cells.
     """
 
     X: np.ndarray
     genes: list[str]
     cells: list[str]
+    constant: list[str] = field(default_factory=list)
 
 
 def _looks_like_cells(labels: Sequence[str]) -> float:
@@ -343,7 +346,8 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
                           stacklevel=2)
         if keep.sum() < 2:
             raise InputError(f"{source}: fewer than 2 non-constant genes; nothing to infer from")
-    return Expression(X=X[:, keep].astype(np.float32), genes=genes[keep].tolist(), cells=cells.astype(str).tolist())
+    return Expression(X=X[:, keep].astype(np.float32), genes=genes[keep].tolist(), cells=cells.astype(str).tolist(),
+                      constant=genes[~keep].tolist())
 
 
 def _tf_tokens(line: str) -> list[str]:
@@ -391,19 +395,21 @@ def read_tf_list(path: str | Path) -> list[str]:
     return list(dict.fromkeys(symbols))
 
 
-def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF list") -> list[str]:
+def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF list",
+              constant: Sequence[str] = ()) -> list[str]:
     """The TFs present among ``genes``, spelled as in ``genes``.
 
     A TF is matched exactly when a gene has its name; otherwise case-insensitively when exactly one gene has the
     name in another case (reported in a warning); a TF whose name matches several genes that differ only in case
-    is ignored with a warning. TFs absent from the data are reported in a warning (count and the first few); none
-    left is an error.
+    is ignored with a warning. TFs among the ``constant`` genes (dropped by :func:`read_expression`, any case) and
+    TFs absent from the data are reported in a warning each (count and the first few); none left is an error.
     """
     exact = {str(g) for g in genes}
     by_upper: dict[str, list[str]] = {}
     for g in genes:
         by_upper.setdefault(str(g).upper(), []).append(str(g))
-    found, missing, folded, ambiguous = [], [], [], []
+    constant_upper = {str(g).upper() for g in constant}
+    found, missing, folded, ambiguous, flat = [], [], [], [], []
     for t in map(str, tfs):
         if t in exact:
             found.append(t)
@@ -414,9 +420,14 @@ def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF lis
             folded.append(f"{t}→{candidates[0]}")
         elif candidates:
             ambiguous.append(f"{t}~{candidates[:3]}")
+        elif t.upper() in constant_upper:
+            flat.append(t)
         else:
             missing.append(t)
     found = list(dict.fromkeys(found))
+    if not found and flat:
+        raise InputError(f"the {len(flat)} TFs of the {source} found in the data are all constant across cells (e.g. "
+                         f"{flat[:5]}), so none can be a regulator; check that the cells express the TFs")
     if not found:
         raise InputError(f"none of the {len(tfs)} TFs in the {source} is among the {len(genes)} genes of the data "
                          f"(first TFs: {list(tfs)[:5]}, first genes: {list(genes)[:5]}); check the species and "
@@ -427,6 +438,9 @@ def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF lis
     if ambiguous:
         warnings.warn(f"{len(ambiguous)} TFs in the {source} match several genes that differ only in case and are "
                       f"ignored (e.g. {ambiguous[:3]}); spell them exactly as in the data", stacklevel=2)
+    if flat:
+        warnings.warn(f"{len(flat)} of {len(tfs)} TFs in the {source} are constant across cells and get no edges "
+                      f"(e.g. {flat[:5]})", stacklevel=2)
     if missing:
         warnings.warn(f"{len(missing)} of {len(tfs)} TFs in the {source} are not in the data and are ignored "
                       f"(e.g. {missing[:5]})", stacklevel=2)

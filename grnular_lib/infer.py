@@ -151,7 +151,7 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
                            use_raw=use_raw, gene_symbols=gene_symbols)
     tf_index = None
     if tfs is not None:
-        present = match_tfs(list(tfs), expr.genes)
+        present = match_tfs(list(tfs), expr.genes, constant=expr.constant)
         pos = {g: i for i, g in enumerate(expr.genes)}
         tf_index = np.array([pos[t] for t in present], dtype=np.int64)
     scores = score_matrix(expr.X, tf_index, name, checkpoint=checkpoint, seed=seed, client=client,

@@ -100,3 +100,15 @@ def test_tf_matching_is_case_insensitive_and_reports_absent_ones():
         assert match_tfs(["sox2", "Sox7", "NANOG"], ["SOX2", "SOX7", "CFC1"]) == ["SOX2", "SOX7"]
     with pytest.raises(InputError, match="none of the 1 TFs"):
         match_tfs(["NANOG"], ["SOX2"])
+
+
+def test_constant_tfs_are_reported_as_constant_not_absent(genes_by_cells):
+    genes_by_cells.loc[["SOX2", "SOX7"]] = 3.0
+    with pytest.warns(UserWarning, match="dropped 2 constant genes"):
+        e = read_expression(genes_by_cells.T)
+    assert e.constant == ["SOX2", "SOX7"]
+    with pytest.warns(UserWarning, match=r"1 of 3 TFs .* constant across cells .*\['sox2'\]") as caught:
+        assert match_tfs(["sox2", "GATA6", "NANOG"], e.genes, constant=e.constant) == ["GATA6"]
+    assert any("1 of 3 TFs in the TF list are not in the data" in str(w.message) for w in caught)
+    with pytest.raises(InputError, match="all constant across cells"):
+        match_tfs(["SOX2", "SOX7", "NANOG"], e.genes, constant=e.constant)
