@@ -15,6 +15,8 @@ import pandas as pd
 from .errors import InputError
 
 EDGE_COLUMNS = ["TF", "target", "importance"]
+#: Header names (any case) of the regulator and target columns of a truth file without BEELINE's Gene1,Gene2.
+_PAIR_HEADER_WORDS = {"gene1", "gene2", "tf", "regulator", "source", "from", "target", "to"}
 
 
 def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequence[int] | None = None) -> pd.DataFrame:
@@ -125,9 +127,11 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
 
 
 def read_truth(path: str | Path) -> pd.DataFrame:
-    """Ground-truth edges ``Gene1, Gene2``: BEELINE's ``refNetwork.csv`` or a header-less list of pairs.
+    """Ground-truth edges ``Gene1, Gene2``: BEELINE's ``refNetwork.csv`` or a list of pairs.
 
-    The delimiter is read from the first line: a tab, else a comma, else whitespace. Extra columns (e.g. BEELINE's
+    The delimiter is read from the first line: a tab, else a comma, else whitespace. The first line is a header when
+    it names columns ``Gene1`` and ``Gene2``, or when its first two fields are column names such as ``TF,target``,
+    ``regulator,target`` or ``source,target`` (any case); otherwise it is the first pair. Extra columns (e.g. BEELINE's
     ``Type``) are ignored; repeated pairs are counted once. Raises :class:`InputError` for a missing or empty file,
     fewer than two columns, or no pair.
     """
@@ -137,13 +141,14 @@ def read_truth(path: str | Path) -> pd.DataFrame:
     first = lines[0]
     sep = "\t" if "\t" in first else ("," if "," in first else r"\s+")
     fields = [f.strip().strip("\"'") for f in re.split(sep, first.strip())]
-    header = 0 if {"Gene1", "Gene2"} <= set(fields) else None
+    named = {"Gene1", "Gene2"} <= set(fields)
+    header = 0 if named or all(f.lower() in _PAIR_HEADER_WORDS for f in fields[:2]) else None
     truth = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep, header=header, dtype=str, keep_default_na=False,
                         engine="python" if sep == r"\s+" else "c")
-    if header is None:
+    if not named:
         if truth.shape[1] < 2:
             raise InputError(f"{path}: one column; a truth network needs two, regulator and target; {fix}")
-        truth = truth.rename(columns={0: "Gene1", 1: "Gene2"})
+        truth.columns = ["Gene1", "Gene2", *map(str, truth.columns[2:])]
     truth = truth[["Gene1", "Gene2"]].apply(lambda c: c.str.strip().str.strip("\"'"))
     truth = truth[(truth["Gene1"] != "") & (truth["Gene2"] != "")].drop_duplicates()
     if truth.empty:

@@ -59,3 +59,12 @@ def test_cli_errors_leave_no_output(linear_data, capsys):
 def test_tf_aware_model_without_tfs_is_a_clear_error(linear_data):
     with pytest.raises(InputError, match="needs a TF list"):
         infer(linear_data / "ExpressionData.csv.gz", method="grnular")
+
+
+@pytest.mark.parametrize("header", ["TF,target\n", "regulator\ttarget\n", "gene1,gene2\n", "source target\n", ""])
+def test_truth_header_is_not_counted_as_an_edge(tmp_path, header):
+    from grnular_lib.network import read_truth
+
+    sep = "\t" if "\t" in header else (" " if " " in header else ",")
+    (tmp_path / "truth.csv").write_text(header + f"A{sep}X\nB{sep}Y\n")
+    assert read_truth(tmp_path / "truth.csv").to_numpy().tolist() == [["A", "X"], ["B", "Y"]]
