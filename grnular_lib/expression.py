@@ -276,7 +276,8 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
         Accept negative values (e.g. centred data). By default they are an error: the models and baselines expect
         non-negative expression (counts or log-normalised).
     drop_constant
-        Drop genes with zero variance, with a warning (they carry no information about regulation).
+        Drop genes constant across cells in float32 (the precision the methods use), with a warning (they carry no
+        information about regulation).
     layer, use_raw, gene_symbols
         For AnnData / ``.h5ad`` only (scanpy's conventions): read ``adata.layers[layer]`` or ``adata.raw`` instead of
         ``X``, and name genes by the ``var`` column ``gene_symbols`` instead of ``var_names``.
@@ -335,9 +336,10 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
         raise InputError(f"{source}: {int((X < 0).sum())} negative values (first: gene {genes[j]!r}, cell "
                          f"{str(cells[i])!r}); expected counts or log-normalised expression. Pass allow_negative=True "
                          "(--allow-negative) if your data are centred on purpose")
+    X = X.astype(np.float32)  # the precision every method uses: a gene whose values differ below it is constant
     keep = np.ones(X.shape[1], dtype=bool)
     if drop_constant:
-        keep = X.std(axis=0) > 0
+        keep = np.ptp(X, axis=0) > 0
         if not keep.any():
             raise InputError(f"{source}: every gene is constant across cells; nothing to infer from")
         if not keep.all():
@@ -346,7 +348,7 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
                           stacklevel=2)
         if keep.sum() < 2:
             raise InputError(f"{source}: fewer than 2 non-constant genes; nothing to infer from")
-    return Expression(X=X[:, keep].astype(np.float32), genes=genes[keep].tolist(), cells=cells.astype(str).tolist(),
+    return Expression(X=X[:, keep], genes=genes[keep].tolist(), cells=cells.astype(str).tolist(),
                       constant=genes[~keep].tolist())
 
 

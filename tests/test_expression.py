@@ -112,3 +112,14 @@ def test_constant_tfs_are_reported_as_constant_not_absent(genes_by_cells):
     assert any("1 of 3 TFs in the TF list are not in the data" in str(w.message) for w in caught)
     with pytest.raises(InputError, match="all constant across cells"):
         match_tfs(["SOX2", "SOX7", "NANOG"], e.genes, constant=e.constant)
+
+
+def test_gene_constant_in_float32_is_dropped(genes_by_cells):
+    """Differences below float32's precision vanish in the matrix the methods get: such a gene is constant."""
+    genes_by_cells.loc["GATA6"] = 5.0
+    genes_by_cells.loc["GATA6", "type0_cell0"] = 5.0 + 1e-9
+    genes_by_cells.loc["CFC1"] = 0.0
+    genes_by_cells.loc["CFC1", "type0_cell1"] = 1e-50
+    with pytest.warns(UserWarning, match="dropped 2 constant genes"):
+        e = read_expression(genes_by_cells.T)
+    assert e.genes == ["SOX2", "SOX7"] and e.constant == ["GATA6", "CFC1"]
