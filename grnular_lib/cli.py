@@ -66,7 +66,9 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     edges = infer(args.expression, tfs=args.tfs, method=args.method, checkpoint=args.checkpoint, seed=args.seed,
                   cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative, layer=args.layer,
                   use_raw=args.use_raw, gene_symbols=args.gene_symbols)
-    atomic_write(out, lambda tmp: edges.to_csv(tmp, sep="\t", index=False))
+    # the temporary file's name ends in .part, so pandas cannot infer the compression from it
+    compression = {"method": "gzip", "mtime": 0} if out.name.lower().endswith(".gz") else None
+    atomic_write(out, lambda tmp: edges.to_csv(tmp, sep="\t", index=False, compression=compression))
     print(f"wrote {len(edges)} edges ({args.method}) to {out}", file=sys.stderr)
     return 0
 
@@ -124,7 +126,8 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--use-raw", action="store_true", help=".h5ad: use adata.raw instead of X")
     p.add_argument("--gene-symbols", metavar="COL", help=".h5ad: name genes by this var column instead of var_names")
     p.add_argument("--allow-negative", action="store_true", help="accept negative values (centred data)")
-    p.add_argument("-o", "--output", required=True, help="edge list to write (.tsv)")
+    p.add_argument("-o", "--output", required=True,
+                   help="edge list to write (.tsv; gzip-compressed when the name ends in .gz)")
     p.set_defaults(func=_cmd_infer)
 
     p = sub.add_parser("evaluate", help="score an edge list against a ground-truth network; prints JSON")

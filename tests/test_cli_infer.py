@@ -68,3 +68,13 @@ def test_truth_header_is_not_counted_as_an_edge(tmp_path, header):
     sep = "\t" if "\t" in header else (" " if " " in header else ",")
     (tmp_path / "truth.csv").write_text(header + f"A{sep}X\nB{sep}Y\n")
     assert read_truth(tmp_path / "truth.csv").to_numpy().tolist() == [["A", "X"], ["B", "Y"]]
+
+
+def test_edge_list_named_gz_is_gzip_compressed(linear_data, capsys):
+    out = linear_data / "edges.tsv.gz"
+    assert main(["infer", str(linear_data / "ExpressionData.csv.gz"), "--tfs", str(linear_data / "tfs.txt"),
+                 "--method", "pearson", "-o", str(out)]) == 0
+    assert out.read_bytes()[:2] == b"\x1f\x8b"
+    assert pd.read_csv(out, sep="\t").columns.tolist() == ["TF", "target", "importance"]
+    assert main(["evaluate", str(out), "--truth", str(linear_data / "refNetwork.csv")]) == 0
+    assert json.loads(capsys.readouterr().out)["auprc"] == pytest.approx(1.0)
