@@ -45,7 +45,7 @@ class Expression:
     X
         Cells × genes, float32, finite.
     genes
-        Unique gene names, one per column.
+        Unique gene names, one per column, without surrounding whitespace.
     cells
         Cell names, one per row.
     constant
@@ -289,7 +289,7 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
     """
     frame, source, kind = _to_frame(data, cells_in_rows,
                                     {"layer": layer, "use_raw": use_raw, "gene_symbols": gene_symbols})
-    genes = pd.Index(frame.columns)
+    genes = pd.Index([g.strip() if isinstance(g, str) else g for g in frame.columns])  # "G1, G2", padded cells
     cells = pd.Index(frame.index)
     decided = False
     if tfs is not None:

@@ -123,3 +123,13 @@ def test_gene_constant_in_float32_is_dropped(genes_by_cells):
     with pytest.warns(UserWarning, match="dropped 2 constant genes"):
         e = read_expression(genes_by_cells.T)
     assert e.genes == ["SOX2", "SOX7"] and e.constant == ["GATA6", "CFC1"]
+
+
+def test_gene_names_lose_surrounding_whitespace(tmp_path, genes_by_cells):
+    """A hand-written "cell, SOX2, SOX7" header: the genes are SOX2 and SOX7, matched by the TF list."""
+    path = tmp_path / "x.csv"
+    path.write_text(genes_by_cells.T.to_csv().replace(",", ", "))
+    e = read_expression(path, cells_in_rows=True, tfs=["SOX2"])
+    assert e.genes == ["SOX2", "SOX7", "GATA6", "CFC1"]
+    with pytest.raises(InputError, match=r"duplicate gene names \['SOX2'\]"):
+        read_expression(genes_by_cells.T.set_axis(["SOX2", " SOX2", "GATA6", "CFC1"], axis=1))
