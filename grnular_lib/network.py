@@ -85,7 +85,8 @@ def _text_lines(path: Path, what: str, fix: str) -> list[str]:
 
 
 def read_edge_list(path: str | Path) -> pd.DataFrame:
-    """An edge list written by ``grnular infer``: tab-separated ``TF, target, importance``, checked.
+    """An edge list written by ``grnular infer``: tab-separated ``TF, target, importance``, checked, names stripped of
+    surrounding whitespace (as :func:`read_truth` strips them).
 
     Raises :class:`InputError` for a missing, empty or non-tabular file, missing columns, a non-numeric or NaN
     importance, a pair listed twice with different importances, or no edge at all. A pair listed twice with the same
@@ -97,10 +98,10 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
     edges = pd.read_csv(io.StringIO("\n".join(lines)), sep="\t", dtype=str, keep_default_na=False)
     if not set(EDGE_COLUMNS) <= set(edges.columns):
         raise InputError(f"{path}: columns {list(edges.columns)[:5]}, not TF, target, importance; {fix}")
-    edges = edges[EDGE_COLUMNS]
+    edges = edges[EDGE_COLUMNS].assign(TF=edges["TF"].str.strip(), target=edges["target"].str.strip())
     if edges.empty:
         raise InputError(f"{path} lists no edges (a header only); {fix}")
-    blank = (edges["TF"].str.strip() == "") | (edges["target"].str.strip() == "")
+    blank = (edges["TF"] == "") | (edges["target"] == "")
     if blank.any():
         raise InputError(f"{path}: row {int(np.flatnonzero(blank.to_numpy())[0]) + 2} has no TF or target name; {fix}")
     importance = pd.to_numeric(edges["importance"], errors="coerce")

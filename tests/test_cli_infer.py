@@ -78,3 +78,14 @@ def test_edge_list_named_gz_is_gzip_compressed(linear_data, capsys):
     assert pd.read_csv(out, sep="\t").columns.tolist() == ["TF", "target", "importance"]
     assert main(["evaluate", str(out), "--truth", str(linear_data / "refNetwork.csv")]) == 0
     assert json.loads(capsys.readouterr().out)["auprc"] == pytest.approx(1.0)
+
+
+def test_edge_list_names_are_stripped_like_the_truth(tmp_path):
+    from grnular_lib.evaluate import score_edge_list
+    from grnular_lib.network import read_edge_list, read_truth
+
+    (tmp_path / "edges.tsv").write_text("TF\ttarget\timportance\n A\tX\t0.9\nB\tY \t0.8\nA\tY\t0.1\n")
+    (tmp_path / "truth.csv").write_text("Gene1,Gene2\nA,X\nB,Y\n")
+    edges = read_edge_list(tmp_path / "edges.tsv")
+    assert edges[["TF", "target"]].to_numpy().tolist() == [["A", "X"], ["B", "Y"], ["A", "Y"]]
+    assert score_edge_list(edges, read_truth(tmp_path / "truth.csv"))["auprc"] == pytest.approx(1.0)
