@@ -31,6 +31,7 @@ import numpy as np
 
 from .cache import digest, load_arrays, resolve_cache, save_arrays
 from .errors import InputError
+from .expression import MIN_CELLS
 from .seeds import check_seed
 from .methods import method_names
 
@@ -304,8 +305,9 @@ def check_expression(X: np.ndarray, tf_index: np.ndarray | None) -> tuple[np.nda
     """A cells × genes float32 matrix (≥ 3 cells, ≥ 2 genes, finite) and its distinct TF columns (``None`` when
     there are none); one clear :class:`InputError` otherwise."""
     X = np.asarray(X, dtype=np.float32)
-    if X.ndim != 2 or X.shape[0] < 3 or X.shape[1] < 2:
-        raise InputError(f"expression of shape {X.shape}: need a cells × genes matrix with ≥ 3 cells and ≥ 2 genes")
+    if X.ndim != 2 or X.shape[0] < MIN_CELLS or X.shape[1] < 2:
+        raise InputError(f"expression of shape {X.shape}: need a cells × genes matrix with ≥ {MIN_CELLS} cells and ≥ 2 "
+                         "genes")
     if not np.all(np.isfinite(X)):
         raise InputError("expression contains NaN or infinite values; impute or drop them first")
     if tf_index is not None:

@@ -25,6 +25,9 @@ import pandas as pd
 
 from .errors import InputError
 
+#: the fewest cells any method accepts: with two cells every correlation is ±1 and every fit is exact
+MIN_CELLS = 3
+
 _CELL_LIKE = re.compile(r"(?i)(^|[_\-.])(cell|barcode)s?[_\-.]?\d*|^[ACGTN]{10,}(-\d+)?$")
 _TABLE_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -317,8 +320,9 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
         dup = genes[genes.duplicated()].unique().tolist()
         raise InputError(f"{source}: duplicate gene names {dup[:5]} ({len(dup)} in all); make gene names unique "
                          "(e.g. aggregate or suffix duplicates) before inference")
-    if frame.shape[0] < 2 or frame.shape[1] < 2:
-        raise InputError(f"{source}: {frame.shape[0]} cells × {frame.shape[1]} genes; need at least 2 of each")
+    if frame.shape[0] < MIN_CELLS or frame.shape[1] < 2:
+        raise InputError(f"{source}: {frame.shape[0]} cells × {frame.shape[1]} genes; need at least {MIN_CELLS} cells "
+                         "and 2 genes (networks are inferred from variation across cells)")
     X = frame.to_numpy(dtype=np.float64)
     finite = np.isfinite(X)
     if not finite.all():

@@ -49,13 +49,15 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
     """
     import numpy as np
 
+    from .expression import MIN_CELLS
     from .ordering import canonical_order
     from .seeds import check_seed
 
     seed = check_seed(seed)
     X = np.asarray(X)
-    if X.ndim != 2:
-        raise InputError(f"expression of shape {X.shape}: need a cells × genes matrix")
+    if X.ndim != 2 or X.shape[0] < MIN_CELLS or X.shape[1] < 2:
+        raise InputError(f"expression of shape {X.shape}: need a cells × genes matrix with ≥ {MIN_CELLS} cells and ≥ 2 "
+                         "genes")
     if tf_index is not None and len(tf_index) and (min(tf_index) < 0 or max(tf_index) >= X.shape[1]):
         raise InputError(f"TF indices must lie in 0…{X.shape[1] - 1}; got {min(tf_index)}…{max(tf_index)}")
     canonical = canonical_order(X, tf_index, gene_names)

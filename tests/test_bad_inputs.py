@@ -339,6 +339,9 @@ CASES: list[Case] = [
     Case("sigterm-while-writing", "data loss", "SIGTERM while the edge list is written",
          lambda d: infer_argv(d, beeline(d)), signal=signal.SIGTERM, rc=143, match=r"terminated \(SIGTERM\)"),
     # silent wrong answers
+    Case("two-cells-default-method", "silent", "two cells, the default method (every correlation ±1)",
+         lambda d: infer_argv(d, beeline(d, expression(n_cells=2)), method="grnular-rank"),
+         match=r"2 cells × 8 genes; need at least 3 cells and 2 genes"),
     Case("grnboost2-negative-seed", "silent", "`--method grnboost2 --seed -1`",
          lambda d: infer_argv(d, beeline(d), "--seed", "-1", method="grnboost2"), match=r"--seed -1 is out of range"),
     Case("grnboost2-seed-2**32", "silent", "`--method grnboost2 --seed 4294967296`",

@@ -59,8 +59,8 @@ def test_duplicate_genes_too_small_and_constant(tmp_path, genes_by_cells):
     dup = genes_by_cells.rename(index={"SOX7": "SOX2"})
     with pytest.raises(InputError, match=r"duplicate gene names \['SOX2'\]"):
         read_expression(_beeline_file(tmp_path, dup))
-    with pytest.raises(InputError, match="need at least 2"):
-        read_expression(genes_by_cells.T.iloc[:1])
+    with pytest.raises(InputError, match="need at least 3 cells and 2 genes"):
+        read_expression(genes_by_cells.T.iloc[:2])  # two cells: every correlation would be ±1
     genes_by_cells.loc["GATA6"] = 3.0
     with pytest.warns(UserWarning, match="dropped 1 constant genes"):
         e = read_expression(genes_by_cells.T)
