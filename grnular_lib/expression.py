@@ -140,7 +140,20 @@ def _read_table(path: Path) -> pd.DataFrame:
                          f"({str(exc).strip()}); every row needs the same number of fields") from None
     if len(header) >= frame.shape[1]:
         frame.columns = header.to_numpy()[len(header) - frame.shape[1]:]
+    if _header_is_data(frame.columns):
+        raise InputError(f"{path}: the first row holds numbers (e.g. {str(frame.columns[0])!r}), not column names — the "
+                         "file seems to have no header row; add one (cell names in BEELINE's genes × cells layout)")
     return frame
+
+
+def _header_is_data(labels: pd.Index) -> bool:
+    """Whether column labels look like a row of values: all numbers, with a fraction or a repeat among them.
+
+    Distinct whole numbers (cell ids 0, 1, 2, …) are accepted as labels."""
+    values = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
+    if len(values) < 2 or values.isna().any():
+        return False
+    return bool((values % 1 != 0).any() or values.duplicated().any())
 
 
 def _first_non_numeric(frame: pd.DataFrame) -> tuple[Any, Any, Any] | None:

@@ -133,3 +133,13 @@ def test_gene_names_lose_surrounding_whitespace(tmp_path, genes_by_cells):
     assert e.genes == ["SOX2", "SOX7", "GATA6", "CFC1"]
     with pytest.raises(InputError, match=r"duplicate gene names \['SOX2'\]"):
         read_expression(genes_by_cells.T.set_axis(["SOX2", " SOX2", "GATA6", "CFC1"], axis=1))
+
+
+def test_a_table_without_header_row_is_refused(tmp_path, genes_by_cells):
+    path = tmp_path / "noheader.csv"
+    genes_by_cells.to_csv(path, header=False)
+    with pytest.raises(InputError, match="no header row; add one"):
+        read_expression(path)
+    ids = genes_by_cells.set_axis([str(i) for i in range(genes_by_cells.shape[1])], axis=1)
+    ids.to_csv(path)  # distinct whole numbers are cell ids, not data
+    assert read_expression(path, cells_in_rows=False).cells[:3] == ["0", "1", "2"]
