@@ -267,7 +267,8 @@ def _transposed_fix(kind: str, cells_in_rows: bool | None) -> str:
         return ("Table files are read as genes × cells (BEELINE); pass --cells-in-rows (cells_in_rows=True) if the "
                 "file has cells in rows")
     if kind == "AnnData":
-        return "An AnnData must be cells × genes (obs = cells, var = genes); pass adata.T"
+        return ("An AnnData must be cells × genes (obs = cells, var = genes); save it transposed "
+                "(adata.T.write_h5ad(...)) or pass adata.T")
     return "A DataFrame must be cells × genes; transpose it (df.T)"
 
 
@@ -448,9 +449,12 @@ def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF lis
         raise InputError(f"the {len(flat)} TFs of the {source} found in the data are all constant across cells (e.g. "
                          f"{flat[:5]}), so none can be a regulator; check that the cells express the TFs")
     if not found:
+        ensembl = sum(str(g).upper().startswith("ENS") for g in genes) > len(genes) / 2
+        hint = (" The data's genes look like Ensembl ids: for an .h5ad, --gene-symbols COLUMN (gene_symbols=…) names "
+                "them by a var column of symbols" if ensembl else "")
         raise InputError(f"none of the {len(tfs)} TFs in the {source} is among the {len(genes)} genes of the data "
                          f"(first TFs: {list(tfs)[:5]}, first genes: {list(genes)[:5]}); check the species and "
-                         "the gene identifiers (symbols vs Ensembl ids)")
+                         f"the gene identifiers (symbols vs Ensembl ids).{hint}")
     if folded:
         warnings.warn(f"{len(folded)} TFs in the {source} match a gene only in another case and were matched to it "
                       f"(e.g. {folded[:5]}); spell them as in the data to silence this", stacklevel=2)

@@ -143,3 +143,10 @@ def test_a_table_without_header_row_is_refused(tmp_path, genes_by_cells):
     ids = genes_by_cells.set_axis([str(i) for i in range(genes_by_cells.shape[1])], axis=1)
     ids.to_csv(path)  # distinct whole numbers are cell ids, not data
     assert read_expression(path, cells_in_rows=False).cells[:3] == ["0", "1", "2"]
+
+
+def test_tfs_absent_from_ensembl_ids_point_to_gene_symbols():
+    with pytest.raises(InputError, match="look like Ensembl ids: for an .h5ad, --gene-symbols"):
+        match_tfs(["SOX2"], ["ENSG00000181449", "ENSG00000171056"])
+    with pytest.raises(InputError, match=r"Ensembl ids\)\.$"):
+        match_tfs(["SOX2"], ["GATA6", "CFC1"])
