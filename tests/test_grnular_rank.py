@@ -92,6 +92,23 @@ def test_smoothed_ridge_explains_away_the_indirect_regulator():
     assert ev["corr_knn"][1, 2] < 1.5 * ev["corr_knn"][0, 2]
 
 
+def test_a_hub_tf_has_the_top_breadth():
+    """Five TFs, one of which drives 40 of the 45 other genes: its pairs carry the top TF-breadth quantile (1), and
+    so do the smoothed ones; every pair of a TF carries the same value."""
+    rng = np.random.default_rng(0)
+    tfs = rng.normal(size=(500, 5))
+    targets = np.empty((500, 45))
+    for g in range(45):
+        driver = 0 if g < 40 else 1 + g % 4
+        targets[:, g] = tfs[:, driver] + rng.normal(0, 0.7, 500)
+    X = np.exp(np.column_stack([tfs, targets]) / 3)
+    F = evidence_features(X, np.arange(5))
+    for name in ("tf_breadth_tfq", "tf_breadth_knn_tfq"):
+        k = FEATURE_NAMES.index(name)
+        assert F[0, 5:, k].min() == 1.0 and F[1:, 5:, k].max() < 1.0, name
+        assert np.all(F[:, 5:, k] == F[:, 5:6, k]), name
+
+
 def test_feature_distributions_survive_fewer_cells():
     """Half of the cells: the features of true pairs and of the other pairs keep their distributions."""
     data = _problem(80, seed=1)

@@ -21,9 +21,11 @@ TF of that target, 1 = strongest), the quantile among the targets of its TF (``*
 target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``), the quantile among all scored pairs
 (``*_allq``); plus the values themselves (all seven kinds have a size-free meaning; capped at 1) and, per target,
 the fraction of its variance the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of
-the gene is regulated by the TFs at all); and three descriptors of the whole problem (:func:`problem_context`: zeros,
-how well TFs explain genes, how strongly genes follow their best TF) that tell the learned parts which kind of data
-they see without naming its size.
+the gene is regulated by the TFs at all); per TF, the quantile among the TFs of its mean |correlation| with all
+genes, before and after smoothing (``tf_breadth_tfq``, ``tf_breadth_knn_tfq``: a hub TF that regulates most genes
+co-varies with most of them, as in DS1, where one of 10 TFs regulates 79 of the 100 genes); and three descriptors of
+the whole problem (:func:`problem_context`: zeros, how well TFs explain genes, how strongly genes follow their best
+TF) that tell the learned parts which kind of data they see without naming its size.
 Quantiles use average ranks, so ties (e.g. constant genes) give the same feature whatever the order of genes or TFs.
 Nothing is scaled by a whole-matrix maximum. Self pairs (a TF and its own column) are 0 and never scored.
 
@@ -43,11 +45,13 @@ EVIDENCE_KINDS: tuple[str, ...] = ("corr", "spearman", "pcorr", "ridge", "ridge_
 NORMALISATIONS: tuple[str, ...] = ("colq", "rowq", "colrel", "rowrel", "allq")
 #: kinds whose value itself enters as a feature (capped at 1)
 RAW_KINDS: tuple[str, ...] = EVIDENCE_KINDS
+#: descriptors of a TF, the same for all its pairs: quantiles among the TFs (see the module docstring)
+TF_DESCRIPTORS: tuple[str, ...] = ("tf_breadth_tfq", "tf_breadth_knn_tfq")
 #: descriptors of the whole problem, the same for every pair (see :func:`problem_context`)
 CONTEXT: tuple[str, ...] = ("zero_fraction", "median_target_r2", "median_best_corr")
 #: every feature name, in the order of the last axis of :func:`evidence_features`
 FEATURE_NAMES: tuple[str, ...] = (*(f"{k}_{n}" for k in EVIDENCE_KINDS for n in NORMALISATIONS), *RAW_KINDS,
-                                   "target_r2", "target_r2_rank", *CONTEXT)
+                                   "target_r2", "target_r2_rank", *TF_DESCRIPTORS, *CONTEXT)
 #: ridge penalty on the correlation scale (alpha / n_cells for data z-scored per gene), plus (TFs / cells)²: with as
 #: many TFs as cells (BEELINE's gene sets) a barely penalised fit explains every gene and its coefficients are noise;
 #: squared, the extra penalty is negligible while the TFs are few per cell (simulated data, DS1–3)
@@ -64,9 +68,9 @@ def knn_smooth(X: np.ndarray) -> np.ndarray:
     """Each cell replaced by the mean of its ``k = max(5, round(√cells / 2))`` nearest cells (itself included).
 
     Neighbours are found by exact Euclidean distance in the top :data:`KNN_COMPONENTS` principal components of the
-    z-scored genes (from the eigendecomposition of the smaller of the two Gram matrices); the mean is taken on the scale ``X`` is given in. ``k`` grows with the
-    square root of the number of cells, so the neighbourhood is a similar share of a cell's local density at 200
-    and at 5,000 cells.
+    z-scored genes (from the eigendecomposition of the smaller of the two Gram matrices); the mean is taken on the
+    scale ``X`` is given in. ``k`` grows with the square root of the number of cells, so the neighbourhood is a
+    similar share of a cell's local density at 200 and at 5,000 cells.
     """
     from sklearn.neighbors import NearestNeighbors
 
@@ -191,6 +195,9 @@ def evidence_features(X: np.ndarray, tf_index: np.ndarray) -> np.ndarray:
         k += 1
     for kind in ("target_r2", "target_r2_rank"):
         out[..., k] = evidence[kind][None, :]
+        k += 1
+    for kind in ("corr", "corr_knn"):  # tf_breadth_tfq, tf_breadth_knn_tfq
+        out[..., k] = _quantiles(evidence[kind].mean(axis=1), 0)[:, None]
         k += 1
     for value in problem_context(X, evidence).values():
         out[..., k] = value

@@ -9,7 +9,8 @@ thresholds and what the learned parts see:
 1. Θ is a learned combination of per-pair evidence (:mod:`grnular_lib.models.evidence`): a small network applied to
    every (TF, gene) pair separately, whose inputs are quantiles within the pair's target and TF and size-free values
    of correlations, partial correlations and ridge coefficients (correlations and ridge coefficients also after
-   smoothing each cell with its nearest neighbours). θ = evidence_nn(features) is a logit.
+   smoothing each cell with its nearest neighbours), and where the pair's TF stands among the TFs in how broadly it
+   co-varies with the genes (a hub's mark). θ = evidence_nn(features) is a logit.
 2. L unrolled cells refine it: Z_k = σ(θ − ρ_k), with ρ_k = ρ_nn(features, Z_{k−1} and its quantiles within the
    target and within the TF). ρ_nn is shared by the cells, like GRNUlar's; it sees where a pair stands relative to
    the current estimate of its neighbours, so a TF that already explains a target raises the others' threshold.
