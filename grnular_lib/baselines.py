@@ -64,9 +64,9 @@ def _regulator_rows(S: np.ndarray, tf_index: np.ndarray | None) -> np.ndarray:
 
 
 def pearson_scores(X: np.ndarray, tf_index: np.ndarray | None = None) -> np.ndarray:
-    """Pearson-TF: |Pearson r| between genes, TF rows only when TFs are given."""
+    """Pearson-TF: |Pearson r| between genes, TF rows only when TFs are given (in [0, 1]: rounding beyond ±1 is cut)."""
     Z = standardise(X)
-    return _regulator_rows(Z.T @ Z / Z.shape[0], tf_index)
+    return _regulator_rows(np.clip(Z.T @ Z / Z.shape[0], -1.0, 1.0), tf_index)
 
 
 def precision_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *,

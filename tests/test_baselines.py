@@ -143,3 +143,12 @@ def test_rank_average_is_the_mean_of_the_per_target_ranks():
     assert S[0, 3] == S[1, 4] == S[2, 5] == 1.0  # the planted regulator tops both floors
     assert np.all(S[np.setdiff1d(np.arange(12), tfs)] == 0) and np.all(np.diag(S) == 0)
     assert np.all((S[tfs] > 0) | np.eye(12, dtype=bool)[tfs])  # every candidate pair gets a score in (0, 1]
+
+
+def test_pearson_of_identical_genes_is_exactly_one_not_more():
+    """A gene measured twice (or a perfectly linear pair) correlates 1, not 1 + rounding, so importances stay ≤ 1."""
+    rng = np.random.default_rng(1)
+    x = rng.lognormal(size=(997, 1))
+    X = np.hstack([x, 3 * x + 7, rng.normal(size=(997, 2))])  # unclipped: 1.0000000000000004
+    S = baseline_scores(X, np.array([0, 2]), method="pearson")
+    assert S.max() <= 1.0 and S[0, 1] == pytest.approx(1.0)
