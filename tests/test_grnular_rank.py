@@ -133,6 +133,22 @@ def test_a_model_runs_at_any_size():
         assert (S[non_tf] == 0).all() and (np.diagonal(S) == 0).all()
 
 
+def test_inference_in_blocks_of_tfs_gives_the_whole_problem_scores(monkeypatch):
+    """Without gradients the learned parts run on blocks of TFs (bounded memory on large data): same outputs."""
+    from grnular_lib.models import grnular_rank
+
+    model = load_model("grnular-rank")
+    data = _problem(120, n_cells=300)
+    p = make_problem(data.expression, data.tf_index, device="cpu")
+    with torch.no_grad():
+        whole = model(p)
+        monkeypatch.setattr(grnular_rank, "PAIRS_PER_BLOCK", 2 * 120)  # 2 TFs per block, the last one shorter
+        blocked = model(p)
+    assert len(data.tf_index) % 2 == 1
+    for a, b in zip(whole, blocked):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+
+
 def test_training_improves_on_a_tiny_corpus():
     torch.manual_seed(0)
     train = problems_from_datasets([_problem(40, seed=s, n_cells=300) for s in range(4)], device="cpu")

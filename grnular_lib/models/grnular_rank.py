@@ -30,6 +30,24 @@ from .evidence import FEATURE_NAMES, evidence_features
 from .problem import Problem, tf_rows_to_scores, tf_target
 
 
+#: pairs per block when the learned parts run without gradients: bounds inference memory (about 1 GiB at hidden 64)
+#: however many TFs × genes a user's data has; training runs whole problems
+PAIRS_PER_BLOCK = 1 << 20
+
+
+def _per_pair(mlp: nn.Module, F: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
+    """``mlp`` on every pair of TFs × genes × features ``F`` (and ``context``, concatenated); TFs × genes.
+
+    Without gradients the TFs are taken in blocks of about :data:`PAIRS_PER_BLOCK` pairs, so no TFs × genes × hidden
+    array is ever whole.
+    """
+    rows = max(1, PAIRS_PER_BLOCK // max(F.shape[1], 1))
+    if torch.is_grad_enabled() or F.shape[0] <= rows:
+        return mlp(F if context is None else torch.cat([F, context], dim=-1)).squeeze(-1)
+    return torch.cat([_per_pair(mlp, F[i:i + rows], None if context is None else context[i:i + rows])
+                      for i in range(0, F.shape[0], rows)], dim=0)
+
+
 def _mlp(n_in: int, hidden: int, layers: int) -> nn.Sequential:
     mods: list[nn.Module] = []
     width = n_in
@@ -93,13 +111,13 @@ class RankGRNUlar(nn.Module):
         """
         F = self.features(problem)
         keep = self._self_mask(problem)
-        theta = self.evidence_nn(F).squeeze(-1)
+        theta = _per_pair(self.evidence_nn, F)
         z = torch.sigmoid(theta) * keep
         outputs = [z]
         for _ in range(self.config["n_unrolled"]):
             zd = z.detach()
             context = torch.stack([zd, average_rank_quantiles(zd, 0), average_rank_quantiles(zd, 1)], dim=-1)
-            rho = self.rho_nn(torch.cat([F, context], dim=-1)).squeeze(-1)
+            rho = _per_pair(self.rho_nn, F, context)
             z = torch.sigmoid(theta - rho) * keep
             outputs.append(z)
         return outputs
