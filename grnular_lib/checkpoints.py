@@ -22,6 +22,19 @@ FORMAT = "grnular-checkpoint/1"
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
 #: Setting of the checkpoint a method uses when none is given: ``<method>-general.pt``.
 DEFAULT_SETTING = "general"
+#: Shipped ensembles: a name that stands for several shipped checkpoints of one method, trained with the same command
+#: but different ``--seed`` (different training graphs and initial weights); their outputs are averaged. An ensemble
+#: named ``<method>-general-ensemble`` is the method's default.
+SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
+    "grnular-rank-general-ensemble": ("grnular-rank-general", "grnular-rank-general-seed1",
+                                      "grnular-rank-general-seed2"),
+}
+
+
+def default_checkpoint(method: str) -> str:
+    """Name of the shipped checkpoint (or ensemble) a method uses when none is given."""
+    name = f"{method}-{DEFAULT_SETTING}"
+    return f"{name}-ensemble" if f"{name}-ensemble" in SHIPPED_ENSEMBLES else name
 
 
 def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],
@@ -57,6 +70,15 @@ def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Ten
     return path
 
 
+def resolve_checkpoints(checkpoint: str | Path | None, method: str) -> list[Path]:
+    """The checkpoint files a name stands for: ``None`` → the method's :func:`default_checkpoint`; the name of a
+    shipped ensemble → its members; anything else → the one file of :func:`resolve_checkpoint`."""
+    name = default_checkpoint(method) if checkpoint is None else checkpoint
+    if isinstance(name, str) and name in SHIPPED_ENSEMBLES:
+        return [resolve_checkpoint(member, method) for member in SHIPPED_ENSEMBLES[name]]
+    return [resolve_checkpoint(name, method)]
+
+
 def resolve_checkpoint(checkpoint: str | Path | None, method: str) -> Path:
     """A checkpoint path: ``None`` → the shipped ``<method>-general.pt`` (trained on the broad ``general``
     distribution); a shipped name (``"grnular-clean"``, the paper's settings) → its file; anything else is taken as a
@@ -67,7 +89,7 @@ def resolve_checkpoint(checkpoint: str | Path | None, method: str) -> Path:
     if not p.exists() and (PRETRAINED_DIR / f"{checkpoint}.pt").exists():
         p = PRETRAINED_DIR / f"{checkpoint}.pt"
     if not p.exists():
-        shipped = sorted(q.stem for q in PRETRAINED_DIR.glob("*.pt"))
+        shipped = sorted([q.stem for q in PRETRAINED_DIR.glob("*.pt")] + list(SHIPPED_ENSEMBLES))
         raise CheckpointError(f"checkpoint {str(checkpoint)!r} not found; give a file written by `grnular train`, or "
                               f"one of the shipped checkpoints: {', '.join(shipped) or '(none)'}")
     return p

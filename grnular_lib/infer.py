@@ -39,7 +39,8 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
     method
         A name from :func:`available_methods`.
     checkpoint
-        For the unrolled models: a checkpoint file; ``None`` takes the one shipped with the package.
+        For the unrolled models: a checkpoint file or a shipped name; ``None`` takes the method's default
+        (:func:`grnular_lib.checkpoints.default_checkpoint`: ``grnular-rank``'s shipped ensemble of three seeds).
     seed
         Random seed (models, tree ensembles, RegDiffusion's training).
     client
@@ -111,8 +112,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         variant ``grnular-jac``, ``regdiffusion``, or a baseline: ``grnboost2``, ``genie3``, ``glasso``, ``pearson``,
         ``precision``, ``ridge``, ``rank-average``.
     checkpoint
-        Checkpoint of a trained unrolled model; ``None`` uses the method's ``general`` checkpoint shipped with the
-        package (the paper's settings: e.g. ``"grnular-clean"``).
+        Checkpoint of a trained unrolled model: a file or the name of a shipped one (the paper's settings: e.g.
+        ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: the
+        ensemble of three ``general`` checkpoints; the others: their ``general`` checkpoint).
     seed
         Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.
     cells_in_rows

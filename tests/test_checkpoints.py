@@ -1,6 +1,7 @@
 """Checkpoints: round trip, refusal of unsafe files, of other models' checkpoints and of other major versions."""
 import pickle
 
+import numpy as np
 import pytest
 import torch
 
@@ -59,3 +60,31 @@ def test_wrong_model_wrong_version_and_foreign_files_are_refused(tmp_path):
         ck.load_checkpoint(tmp_path / "other.pt")
     with pytest.raises(CheckpointError, match="not found"):
         ck.resolve_checkpoint(tmp_path / "missing.pt", "glad")
+
+
+def test_the_default_grnular_rank_is_the_mean_of_its_three_shipped_seeds():
+    """``grnular-rank`` without a checkpoint loads the shipped ensemble; its outputs are the mean of its members'
+    (three models trained with one command and different seeds), and a member can still be named alone."""
+    from grnular_lib.models import Ensemble, make_problem
+
+    assert ck.default_checkpoint("grnular-rank") == "grnular-rank-general-ensemble"
+    assert ck.default_checkpoint("grnular") == "grnular-general"
+    ensemble = load_model("grnular-rank", device="cpu")
+    assert isinstance(ensemble, Ensemble) and len(ensemble.members) == 3
+    names = ck.SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"]
+    members = [load_model("grnular-rank", name, device="cpu") for name in names]
+    assert not isinstance(members[0], Ensemble)
+    rng = np.random.default_rng(0)
+    X = rng.lognormal(size=(200, 30)).astype(np.float32)
+    problem = make_problem(X, np.arange(5), device="cpu")
+    with torch.no_grad():
+        outs = [m(problem)[-1] for m in members]
+        torch.testing.assert_close(ensemble(problem)[-1], torch.stack(outs).mean(dim=0))
+    assert not torch.equal(outs[0], outs[1])
+
+
+def test_an_ensemble_refuses_members_that_do_not_match():
+    from grnular_lib.models import Ensemble, RankGRNUlar
+
+    with pytest.raises(CheckpointError, match="differ"):
+        Ensemble([RankGRNUlar(n_unrolled=1), RankGRNUlar(n_unrolled=2)])

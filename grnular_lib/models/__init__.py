@@ -16,6 +16,7 @@ from torch import nn
 
 from ..errors import CheckpointError, InputError
 from ..methods import DEFAULT_METHOD, METHODS, method_names
+from .ensemble import Ensemble
 from .glad import GLAD
 from .grnular import RHO_FEATURES, GRNUlar
 from .grnular_rank import RankGRNUlar
@@ -36,8 +37,8 @@ METHOD_SPECS: dict[str, tuple[type[nn.Module], dict[str, Any]]] = {
 #: (each needs a :data:`METHOD_SPECS` entry)
 MODEL_METHODS: tuple[str, ...] = method_names(engine="unrolled")
 
-__all__ = ["MODEL_METHODS", "GLAD", "GRNUlar", "Problem", "RankGRNUlar", "build_model", "load_model", "make_problem",
-           "predict", "model_scores"]
+__all__ = ["MODEL_METHODS", "Ensemble", "GLAD", "GRNUlar", "Problem", "RankGRNUlar", "build_model", "load_model",
+           "make_problem", "predict", "model_scores"]
 
 
 def _check_method(method: str) -> str:
@@ -57,20 +58,25 @@ def build_model(method: str, **overrides: Any) -> nn.Module:
 
 def load_model(method: str, checkpoint: str | Path | None = None, *, device: str | torch.device | None = None
                ) -> nn.Module:
-    """A trained model of ``method`` from a checkpoint (``None``: the shipped one), in eval mode on ``device``."""
-    from ..checkpoints import load_checkpoint, resolve_checkpoint
+    """A trained model of ``method`` from a checkpoint (``None``: the method's default, e.g. the shipped ensemble of
+    ``grnular-rank``; the name of a shipped ensemble gives an :class:`Ensemble`), in eval mode on ``device``."""
+    from ..checkpoints import load_checkpoint, resolve_checkpoints
 
     name = _check_method(method)
-    ckpt = load_checkpoint(resolve_checkpoint(checkpoint, name), method=name)
-    cfg = dict(ckpt["config"])
-    if "rho_features" in cfg:
-        cfg["rho_features"] = tuple(cfg["rho_features"])
-    model = METHOD_SPECS[name][0](**cfg)
-    try:
-        model.load_state_dict(ckpt["state"])
-    except RuntimeError as exc:
-        raise CheckpointError(f"checkpoint weights do not fit a {name} model with its stored config ({exc}); "
-                              "retrain it with `grnular train`") from None
+    members = []
+    for path in resolve_checkpoints(checkpoint, name):
+        ckpt = load_checkpoint(path, method=name)
+        cfg = dict(ckpt["config"])
+        if "rho_features" in cfg:
+            cfg["rho_features"] = tuple(cfg["rho_features"])
+        model = METHOD_SPECS[name][0](**cfg)
+        try:
+            model.load_state_dict(ckpt["state"])
+        except RuntimeError as exc:
+            raise CheckpointError(f"checkpoint {path.name}: weights do not fit a {name} model with its stored config "
+                                  f"({exc}); retrain it with `grnular train`") from None
+        members.append(model)
+    model = members[0] if len(members) == 1 else Ensemble(members)
     return model.to(pick_device(device)).eval()
 
 
@@ -100,8 +106,9 @@ def predict(X: np.ndarray, tf_index: np.ndarray | None, *, method: str = DEFAULT
     method
         One of :data:`MODEL_METHODS`.
     checkpoint
-        A checkpoint file, the name of a shipped one (e.g. ``"grnular-dropout25"``), or ``None`` for the shipped
-        ``<method>-general``. A checkpoint of another model raises :class:`~grnular_lib.errors.CheckpointError`.
+        A checkpoint file, the name of a shipped one (e.g. ``"grnular-dropout25"``) or of a shipped ensemble, or
+        ``None`` for the method's default (:func:`~grnular_lib.checkpoints.default_checkpoint`). A checkpoint of
+        another model raises :class:`~grnular_lib.errors.CheckpointError`.
     seed
         Seed of the regression network's initialisation (GRNUlar family); the same seed gives the same scores.
     device

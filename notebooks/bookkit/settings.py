@@ -119,21 +119,23 @@ def notebook_params(notebook: str, profile: str, **given: Any) -> dict[str, Any]
 
 
 def model_checkpoints(params: dict[str, Any]) -> dict[str, str]:
-    """Shipped checkpoint of every unrolled model among a run's methods: ``<method>-<model_setting>``.
+    """Shipped checkpoint of every unrolled model among a run's methods: ``<method>-<model_setting>``, or for the
+    ``general`` setting the method's default (``grnular-rank``'s shipped ensemble).
 
     Raises
     ------
     grnular_lib.errors.CheckpointError
         A model has no shipped checkpoint for the setting; the message lists the shipped ones.
     """
-    from grnular_lib.checkpoints import resolve_checkpoint
+    from grnular_lib.checkpoints import DEFAULT_SETTING, default_checkpoint, resolve_checkpoints
     methods = {m for key in ("methods", "methods_tf", "methods_no_tf", "runtime_methods", "method", "rank_methods",
                              "rank_full_only", "compare_methods")
                for m in ([params[key]] if isinstance(params.get(key), str) else params.get(key) or [])}
     out = {}
     for m in sorted(methods & set(method_names(engine="unrolled"))):
-        name = f"{m}-{params['model_setting']}"
-        resolve_checkpoint(name, m)
+        setting = params["model_setting"]
+        name = default_checkpoint(m) if setting == DEFAULT_SETTING else f"{m}-{setting}"
+        resolve_checkpoints(name, m)
         out[m] = name
     return out
 
