@@ -75,16 +75,13 @@ def resolve_checkpoints(checkpoint: str | Path | None, method: str) -> list[Path
     shipped ensemble → its members; anything else → the one file of :func:`resolve_checkpoint`."""
     name = default_checkpoint(method) if checkpoint is None else checkpoint
     if isinstance(name, str) and name in SHIPPED_ENSEMBLES:
-        return [resolve_checkpoint(member, method) for member in SHIPPED_ENSEMBLES[name]]
-    return [resolve_checkpoint(name, method)]
+        return [resolve_checkpoint(member) for member in SHIPPED_ENSEMBLES[name]]
+    return [resolve_checkpoint(name)]
 
 
-def resolve_checkpoint(checkpoint: str | Path | None, method: str) -> Path:
-    """A checkpoint path: ``None`` → the shipped ``<method>-general.pt`` (trained on the broad ``general``
-    distribution); a shipped name (``"grnular-clean"``, the paper's settings) → its file; anything else is taken as a
-    path."""
-    if checkpoint is None:
-        checkpoint = f"{method}-{DEFAULT_SETTING}"
+def resolve_checkpoint(checkpoint: str | Path) -> Path:
+    """One checkpoint file: a shipped name (``"grnular-clean"``, ``"grnular-rank-general"``) → its file; anything
+    else is taken as a path. (A method's default and the shipped ensembles: :func:`resolve_checkpoints`.)"""
     p = Path(checkpoint)
     if not p.exists() and (PRETRAINED_DIR / f"{checkpoint}.pt").exists():
         p = PRETRAINED_DIR / f"{checkpoint}.pt"

@@ -59,7 +59,7 @@ def test_wrong_model_wrong_version_and_foreign_files_are_refused(tmp_path):
     with pytest.raises(CheckpointError, match="not a GRNUlar checkpoint"):
         ck.load_checkpoint(tmp_path / "other.pt")
     with pytest.raises(CheckpointError, match="not found"):
-        ck.resolve_checkpoint(tmp_path / "missing.pt", "glad")
+        ck.resolve_checkpoint(tmp_path / "missing.pt")
 
 
 def test_the_default_grnular_rank_is_the_mean_of_its_three_shipped_seeds():

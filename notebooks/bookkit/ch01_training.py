@@ -28,7 +28,7 @@ def train(params: dict[str, Any], *, client: Any = None) -> tuple[pd.DataFrame, 
     histories, rows = [], []
     for method in params["train_methods"]:
         shipped_name = f"{method}-{params['model_setting']}"
-        shipped = load_checkpoint(resolve_checkpoint(shipped_name, method), method=method)
+        shipped = load_checkpoint(resolve_checkpoint(shipped_name), method=method)
         record = shipped.get("training") or {}
         if params["reproduce_shipped"] and record:
             setting = dict(record["setting"])
