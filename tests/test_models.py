@@ -118,3 +118,12 @@ def test_predict_refuses_unknown_methods_and_missing_tfs():
         predict(X, tf, method="genie9")
     with pytest.raises(InputError, match="needs TFs"):
         predict(X, None, method="grnular")
+
+
+def test_make_problem_takes_a_reversed_view_of_the_tf_index():
+    """NumPy views with negative strides (``tf[::-1]``) and non-contiguous truth work like copies."""
+    X = np.random.default_rng(0).normal(size=(30, 8))
+    tf = np.array([1, 4, 6])
+    truth = np.eye(8, k=1)[:, ::-1]
+    p = make_problem(X, tf[::-1], truth, device="cpu")
+    assert p.tf_index.tolist() == [6, 4, 1] and p.truth.sum().item() == 7

@@ -155,9 +155,10 @@ def make_problem(X: np.ndarray, tf_index: np.ndarray | None, truth: np.ndarray |
     dev = pick_device(device)
     tf = None
     if tf_index is not None and len(tf_index) > 0:
-        tf_np = np.asarray(tf_index, dtype=np.int64)
+        tf_np = np.ascontiguousarray(tf_index, dtype=np.int64)  # a reversed or strided view is fine
         if len(np.unique(tf_np)) != len(tf_np) or tf_np.min() < 0 or tf_np.max() >= X.shape[1]:
             raise InputError(f"TF index must hold distinct columns in [0, {X.shape[1]}); got {tf_np[:10].tolist()}…")
         tf = torch.as_tensor(tf_np, device=dev)
-    t = None if truth is None else torch.as_tensor(np.asarray(truth) != 0, dtype=torch.float32, device=dev)
+    t = None if truth is None else torch.as_tensor(np.ascontiguousarray(np.asarray(truth) != 0),
+                                                   dtype=torch.float32, device=dev)
     return Problem(x=zscore(X, device=dev), tf_index=tf, truth=t, raw=X)
