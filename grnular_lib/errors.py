@@ -23,3 +23,7 @@ class ChecksumError(GRNularError, OSError):
 
 class CheckpointError(GRNularError, ValueError):
     """A checkpoint that is missing, unsafe, for another model or for an incompatible library version."""
+
+
+class TrainingError(GRNularError, RuntimeError):
+    """Meta-training that cannot go on (e.g. a non-finite loss), named with the problem that caused it."""

@@ -19,7 +19,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .dataset import GRNDataset
-from .errors import InputError
+from .errors import InputError, TrainingError
 from .loss import unrolled_loss
 from .metrics import score
 from .models import model_scores
@@ -138,6 +138,9 @@ def meta_train(model: nn.Module, train: Sequence[Problem], valid: Sequence[Probl
             total = 0.0
             for i in batch:
                 loss = problem_loss(model, train[i], beta=beta, seed=seed) / len(batch)
+                if not torch.isfinite(loss):
+                    raise TrainingError(f"training problem {i} gave a non-finite loss ({float(loss.detach())}) in epoch {epoch}; "
+                                        "check that problem's data and truth, or lower --lr")
                 loss.backward()
                 total += float(loss.detach())
                 bar.update(1)

@@ -133,6 +133,30 @@ def test_a_model_runs_at_any_size():
         assert (S[non_tf] == 0).all() and (np.diagonal(S) == 0).all()
 
 
+def test_loss_is_finite_when_a_tf_regulates_every_gene():
+    """A 1-TF problem whose TF regulates all other genes has no negative pair: the class weights stay finite."""
+    X = np.random.default_rng(0).normal(size=(50, 8))
+    truth = np.zeros((8, 8))
+    truth[2, [0, 1, 3, 4, 5, 6, 7]] = 1
+    model = RankGRNUlar(n_unrolled=1, hidden=4)
+    p = make_problem(X, [2], truth, device="cpu")
+    loss = model.loss(p, model(p))
+    assert torch.isfinite(loss) and loss > 0
+
+
+def test_meta_training_stops_on_a_non_finite_loss():
+    """A non-finite loss stops training with one clear error naming the problem, instead of NaN weights."""
+    from grnular_lib.errors import TrainingError
+
+    class Broken(RankGRNUlar):
+        def loss(self, problem, outputs):
+            return outputs[-1].sum() * float("nan")
+
+    train = problems_from_datasets([_problem(40, seed=s, n_cells=200) for s in range(2)], device="cpu")
+    with pytest.raises(TrainingError, match="training problem [01] gave a non-finite loss"):
+        meta_train(Broken(n_unrolled=1, hidden=4), train, train[:1], epochs=1, batch_size=1, progress=False)
+
+
 def test_inference_in_blocks_of_tfs_gives_the_whole_problem_scores(monkeypatch):
     """Without gradients the learned parts run on blocks of TFs (bounded memory on large data): same outputs."""
     from grnular_lib.models import grnular_rank

@@ -127,11 +127,12 @@ class RankGRNUlar(nn.Module):
         return tf_target(problem, "grnular-rank")
 
     def loss(self, problem: Problem, outputs: list[torch.Tensor]) -> torch.Tensor:
-        """Class-balanced binary cross-entropy of every output (positives weighted by sqrt(negatives/positives))."""
+        """Class-balanced binary cross-entropy of every output (positives weighted by sqrt(negatives/positives), each
+        count at least 1)."""
         truth, mask = self.target(problem)
         n_pos = (truth * mask).sum()
         n_neg = mask.sum() - n_pos
-        w_pos = torch.sqrt(n_neg / n_pos.clamp_min(1.0))
+        w_pos = torch.sqrt(n_neg.clamp_min(1.0) / n_pos.clamp_min(1.0))  # a TF regulating every gene: no negatives
         weight = mask * torch.where(truth > 0, w_pos, torch.ones_like(truth))
         losses = []
         for z in outputs:
