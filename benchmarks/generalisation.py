@@ -43,6 +43,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--noises", nargs="+", default=list(GRID_NOISES), choices=list(GRID_NOISES))
     p.add_argument("--families", nargs="+", default=["random", "hierarchical"], choices=["random", "hierarchical"])
     p.add_argument("--graphs", type=int, help="graphs per simulated cell at every size (default 5/5/2)")
+    p.add_argument("--cells", type=int, default=None,
+                   help="cells of every simulated graph (default 1,000; e.g. 5000 for a droplet experiment's size)")
     p.add_argument("--no-sim", action="store_true", help="leave out the simulated grid")
     p.add_argument("--ds", nargs="*", default=["DS1", "DS2", "DS3"], choices=["DS1", "DS2", "DS3"],
                    help="SERGIO datasets (none: leave them out)")
@@ -83,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_sim:
             graphs = args.graphs if args.graphs is not None else (
                 {size: 2 if size <= 100 else 1 for size in args.sizes} if args.quick else None)
-            cells += gen.simulated_cells(sizes=args.sizes, noises=args.noises, families=args.families, graphs=graphs)
+            if args.cells is not None and args.cells < 3:
+                raise InputError(f"--cells {args.cells}: give at least 3 cells")
+            fixed = {**gen.GRID_FIXED, **({} if args.cells is None else {"n_cells": args.cells})}
+            cells += gen.simulated_cells(sizes=args.sizes, noises=args.noises, families=args.families, graphs=graphs,
+                                         fixed=fixed)
         if not args.no_real:
             if args.ds:
                 cells += gen.sergio_cells(names=args.ds)

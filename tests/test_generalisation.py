@@ -98,11 +98,12 @@ def test_benchmark_script_runs_a_tiny_slice(tmp_path):
     out = tmp_path / "gen"
     cmd = [sys.executable, str(ROOT / "benchmarks" / "generalisation.py"), "--sizes", "50", "--noises", "clean",
            "--families", "hierarchical", "--graphs", "1", "--no-real", "--methods", "pearson", "ridge",
-           "rank-average", "--checkpoint", "grnular-jac=grnular-jac-clean", "--out", str(out)]
+           "rank-average", "--checkpoint", "grnular-jac=grnular-jac-clean", "--cells", "300", "--out", str(out)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert {"runs.csv", "cells.csv", "cells.md", "methods.csv", "margins.png"} <= {p.name for p in out.iterdir()}
     cells = pd.read_csv(out / "cells.csv")
     assert cells["best_ours"].iloc[0] == "GRNUlar-jac [grnular-jac-clean]" and np.isfinite(cells["margin"].iloc[0])
+    assert (pd.read_csv(out / "runs.csv")["n_cells"] == 300).all()
     bad = subprocess.run(cmd[:2] + ["--checkpoint", "ridge"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.startswith("grnular: error:") and "METHOD=CHECKPOINT" in bad.stderr
