@@ -28,6 +28,9 @@ DEFAULT_SETTING = "general"
 SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
     "grnular-rank-general-ensemble": ("grnular-rank-general", "grnular-rank-general-seed1",
                                       "grnular-rank-general-seed2"),
+    # the same three seeds on version 4 of the general distribution (up to 8,000 cells): for data with many cells
+    "grnular-rank-general-v4-ensemble": ("grnular-rank-general-v4", "grnular-rank-general-v4-seed1",
+                                         "grnular-rank-general-v4-seed2"),
 }
 
 
@@ -169,10 +172,11 @@ def _setting_text(training: dict[str, Any]) -> str:
     """How a model card names the training data's setting and seeds."""
     setting = training.get("setting") or {}
     if setting.get("distribution") == "general":
-        from .simulate.general import GENERAL_SETTING
+        from .simulate.general import GENERAL_SETTINGS
 
-        ranges = json.dumps(GENERAL_SETTING.to_dict(), sort_keys=True) if setting.get("version") == \
-            GENERAL_SETTING.version else "(another version of the ranges than this library's)"
+        version = setting.get("version")
+        ranges = json.dumps(GENERAL_SETTINGS[version].to_dict(), sort_keys=True) if version in GENERAL_SETTINGS \
+            else "(a version of the ranges this library no longer has)"
         return (f"setting `general` version {setting.get('version')}, graphs of at most {setting.get('max_genes')} "
                 f"genes; problem i of a split is `general_seed({training.get('seed')}, split, i)`, so training, "
                 f"validation and test problems never share a random stream; ranges: `{ranges}`")

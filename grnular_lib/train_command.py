@@ -9,7 +9,8 @@ Examples (every shipped checkpoint's exact command is in its model card)::
 
 ``--setting paper`` (default) simulates one fixed setting of the paper (``--genes``, ``--cell-types``, …);
 ``--setting general`` draws every graph from the broad ``general`` distribution (two graph families, 50 to
-``--max-genes`` genes, 1–10 cell types, 100–3,000 cells, clean to SERGIO's full noise chain).
+``--max-genes`` genes, 1–10 cell types, 100–3,000 cells, clean to SERGIO's full noise chain; ``--general-version 4``
+draws up to 8,000 cells; a checkpoint's card names its version).
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="paper: one fixed setting of the paper (default); general: the broad distribution")
     p.add_argument("--max-genes", type=int, default=None,
                    help="general setting: largest simulated graph (default 400)")
+    p.add_argument("--general-version", type=int, default=None, metavar="N",
+                   help="general setting: version of the distribution's ranges (default 3; 4: up to 8,000 cells)")
     p.add_argument("--genes", type=int, default=None, help="paper setting: genes per simulated graph (default 100)")
     p.add_argument("--cells-per-type", type=int, default=None, help="paper setting: cells per cell type (default 200)")
     p.add_argument("--cell-types", type=int, default=None, help="paper setting: cell types per graph (default 5)")
@@ -66,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def command_line(args: argparse.Namespace) -> str:
     """The ``grnular train`` command that reproduces a run (every option spelled out)."""
     parts = ["grnular", "train", "--setting", args.setting, "--method", args.method]
-    for name in ("max_genes", "genes", "cells_per_type", "cell_types", "dropout_percentile", "noise_params", "decay",
+    for name in ("max_genes", "general_version", "genes", "cells_per_type", "cell_types", "dropout_percentile", "noise_params", "decay",
                  "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr", "beta", "n_unrolled",
                  "inner_steps", "hidden", "seed"):
         value = getattr(args, name)
@@ -160,9 +163,12 @@ def _setting(args: argparse.Namespace) -> dict:
             raise InputError(f"{names}: only for --setting paper; the general setting draws graph sizes, cells and "
                              "noise itself (bound the graph size with --max-genes)")
         max_genes = GENERAL_MAX_GENES if args.max_genes is None else args.max_genes
-        return general_setting(max_genes)
-    if args.max_genes is not None:
-        raise InputError("--max-genes: only for --setting general; the paper setting uses --genes")
+        setting = general_setting(max_genes, args.general_version)
+        args.general_version = setting["version"]  # spelled out in the card's command, whatever the default becomes
+        return setting
+    if args.max_genes is not None or args.general_version is not None:
+        raise InputError("--max-genes and --general-version: only for --setting general; the paper setting uses "
+                         "--genes")
     for name, default in PAPER_DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, default)

@@ -61,13 +61,14 @@ def simulate_split(n_graphs: int, seed: int, *, split: str = "train", client: An
     every problem's seed, so training, validation and test problems never share a random stream.
     """
     if setting.get("distribution") == "general":
-        from .simulate.general import general_corpus
+        from .simulate.general import GENERAL_SETTING, general_corpus, general_setting_version
 
         unknown = sorted(set(setting) - {"distribution", "max_genes", "version"})
         if unknown:
             raise InputError(f"the general setting takes only max_genes; got {unknown}")
         problems = general_corpus(n_graphs, seed, max_genes=int(setting.get("max_genes", GENERAL_MAX_GENES)),
-                                  split=split, client=client, progress=progress)
+                                  split=split, client=client, progress=progress,
+                                  setting=general_setting_version(int(setting.get("version", GENERAL_SETTING.version))))
         return [p.data for p in problems]
     from .simulate import make_corpus
 
@@ -76,17 +77,18 @@ def simulate_split(n_graphs: int, seed: int, *, split: str = "train", client: An
                        progress=progress, noisy=noisy)
 
 
-def general_setting(max_genes: int = GENERAL_MAX_GENES) -> dict[str, Any]:
+def general_setting(max_genes: int = GENERAL_MAX_GENES, version: int | None = None) -> dict[str, Any]:
     """The training setting of the ``general`` checkpoints: the broad distribution, graphs of at most ``max_genes``.
 
-    The record names the distribution's version (:data:`grnular_lib.simulate.general.GENERAL_SETTING`), so a model
-    card says exactly which ranges a checkpoint saw.
+    ``version`` of the ranges (:data:`grnular_lib.simulate.general.GENERAL_SETTINGS`; ``None``: the default). The
+    record names it, so a model card says exactly which ranges a checkpoint saw and its command draws them again.
     """
-    from .simulate.general import GENERAL_SETTING
+    from .simulate.general import GENERAL_SETTING, general_setting_version
 
-    if int(max_genes) != max_genes or max_genes < GENERAL_SETTING.genes[0]:
-        raise InputError(f"max_genes={max_genes}: give a whole number >= {GENERAL_SETTING.genes[0]}")
-    return {"distribution": "general", "max_genes": int(max_genes), "version": GENERAL_SETTING.version}
+    ranges = general_setting_version(GENERAL_SETTING.version if version is None else int(version))
+    if int(max_genes) != max_genes or max_genes < ranges.genes[0]:
+        raise InputError(f"max_genes={max_genes}: give a whole number >= {ranges.genes[0]}")
+    return {"distribution": "general", "max_genes": int(max_genes), "version": ranges.version}
 
 
 @dataclass

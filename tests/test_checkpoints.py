@@ -88,3 +88,23 @@ def test_an_ensemble_refuses_members_that_do_not_match():
 
     with pytest.raises(CheckpointError, match="differ"):
         Ensemble([RankGRNUlar(n_unrolled=1), RankGRNUlar(n_unrolled=2)])
+
+
+def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
+    """Each shipped ensemble's members exist with a model card and a validation curve, were trained with one command
+    that differs only in ``--seed`` (and the output), and load as one ensemble."""
+    import re
+
+    from grnular_lib.models import Ensemble
+
+    for name, members in ck.SHIPPED_ENSEMBLES.items():
+        commands = set()
+        for member in members:
+            path = ck.resolve_checkpoint(member)
+            assert path.with_name(f"{member}.card.md").exists() and path.with_name(f"{member}.validation.csv").exists()
+            command = ck.load_checkpoint(path)["training"]["command"]
+            assert command.endswith(f"-o {member}.pt")
+            commands.add(re.sub(r"--seed \d+ -o \S+$", "", command))
+        assert len(commands) == 1, (name, commands)
+        model = load_model("grnular-rank", name, device="cpu")
+        assert isinstance(model, Ensemble) and len(model.members) == len(members)

@@ -103,9 +103,14 @@ def test_train_command_general_setting(tmp_path, capsys):
     assert ck["training"]["setting"]["distribution"] == "general" and ck["training"]["setting"]["max_genes"] == 60
     card = out.with_name("g.card.md").read_text()
     assert "setting `general`" in card and "--setting general" in card and "--max-genes 60" in card
+    assert f"--general-version {ck['training']['setting']['version']}" in card  # reproducible after a later version
     rows = list(csv.DictReader(out.with_name("g.validation.csv").open()))
     assert [int(r["epoch"]) for r in rows] == [0, 1] and 0 <= float(rows[1]["valid_auprc"]) <= 1
     capsys.readouterr()
     assert main(argv[:3] + ["--genes", "50", "-o", str(tmp_path / "h.pt")]) == 2
     assert "--genes: only for --setting paper" in capsys.readouterr().err
+    assert not (tmp_path / "h.pt").exists()
+    assert main(argv[:-2] + ["--general-version", "1", "-o", str(tmp_path / "h.pt")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "general setting version 1 is not in this library" in err[0]
     assert not (tmp_path / "h.pt").exists()
