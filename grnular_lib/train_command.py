@@ -69,9 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def command_line(args: argparse.Namespace) -> str:
     """The ``grnular train`` command that reproduces a run (every option spelled out)."""
     parts = ["grnular", "train", "--setting", args.setting, "--method", args.method]
-    for name in ("max_genes", "general_version", "genes", "cells_per_type", "cell_types", "dropout_percentile", "noise_params", "decay",
-                 "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr", "beta", "n_unrolled",
-                 "inner_steps", "hidden", "seed"):
+    for name in ("max_genes", "general_version", "genes", "cells_per_type", "cell_types", "dropout_percentile",
+                 "noise_params", "decay", "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr",
+                 "beta", "n_unrolled", "inner_steps", "hidden", "seed"):
         value = getattr(args, name)
         if value is not None:
             parts += [f"--{name.replace('_', '-')}", str(value)]

@@ -65,10 +65,10 @@ def simulate_split(n_graphs: int, seed: int, *, split: str = "train", client: An
 
         unknown = sorted(set(setting) - {"distribution", "max_genes", "version"})
         if unknown:
-            raise InputError(f"the general setting takes only max_genes; got {unknown}")
+            raise InputError(f"the general setting takes only max_genes and version; got {unknown}")
+        ranges = general_setting_version(int(setting.get("version", GENERAL_SETTING.version)))
         problems = general_corpus(n_graphs, seed, max_genes=int(setting.get("max_genes", GENERAL_MAX_GENES)),
-                                  split=split, client=client, progress=progress,
-                                  setting=general_setting_version(int(setting.get("version", GENERAL_SETTING.version))))
+                                  split=split, client=client, progress=progress, setting=ranges)
         return [p.data for p in problems]
     from .simulate import make_corpus
 

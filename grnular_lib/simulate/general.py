@@ -3,10 +3,10 @@
 A problem is a graph from one of two families — the paper's §3.2 random graphs
 (:func:`~grnular_lib.simulate.graph.random_grn`) or DS-like TF cascades
 (:func:`~grnular_lib.simulate.hierarchical.hierarchical_grn`) — of 50 to ``max_genes`` genes, simulated with the
-project's SERGIO engine over 1–10 cell types and 100–3,000 cells (8,000 in version 4), and observed clean, after dropout, or through
-SERGIO's full DS noise chain followed by ``log1p`` (what a user feeds a method) at a sequencing depth from SERGIO's
-DS value (about 100 counts per cell, 82–91 % zeros) to that of a deeply sequenced experiment (about 10,000 counts
-per cell, the 10–40 % zeros of the BEELINE datasets). :data:`GENERAL_SETTING` lists every
+project's SERGIO engine over 1–10 cell types and 100–3,000 cells (8,000 in version 4), and observed clean, after
+dropout, or through SERGIO's full DS noise chain followed by ``log1p`` (what a user feeds a method) at a sequencing
+depth from SERGIO's DS value (about 100 counts per cell, 82–91 % zeros) to that of a deeply sequenced experiment
+(about 10,000 counts per cell, the 10–40 % zeros of the BEELINE datasets). :data:`GENERAL_SETTING` lists every
 range, for model cards; :func:`draw_general` draws one problem from a seed; :func:`general_corpus` draws many, with
 seed streams that differ structurally between the ``train``, ``val`` and ``test`` splits.
 """
