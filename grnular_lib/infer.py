@@ -80,6 +80,8 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
     if spec.engine == "unrolled":
         from .models import predict
 
+        if checkpoint is None:
+            _hint_many_cells(name, X.shape[0])
         return predict(X, tf_index, method=name, checkpoint=checkpoint, seed=seed)
     if spec.engine == "regdiffusion":
         from .regdiffusion import regdiffusion_scores
@@ -88,6 +90,22 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
     from .baselines import baseline_scores
 
     return baseline_scores(X, tf_index, method=name, seed=seed, client=client)
+
+
+def _hint_many_cells(method: str, n_cells: int) -> None:
+    """Warn when the data have more cells than the method's default checkpoint was trained on and a shipped
+    ensemble was trained on more (version 4 of the ``general`` distribution; README, "Many cells")."""
+    import warnings
+
+    from .checkpoints import SHIPPED_ENSEMBLES
+    from .simulate.general import GENERAL_SETTING, GENERAL_SETTINGS
+
+    wider = f"{method}-general-v4-ensemble"
+    if wider in SHIPPED_ENSEMBLES and n_cells > GENERAL_SETTING.cells[1]:
+        warnings.warn(f"{n_cells} cells: more than the {GENERAL_SETTING.cells[1]:,} the default {method} checkpoint "
+                      f"was trained on; {wider} was trained on up to {GENERAL_SETTINGS[4].cells[1]:,} and kept more of "
+                      f"its margin at 5,000 cells in simulation: pass --checkpoint {wider} (checkpoint={wider!r}) to "
+                      "use it", stacklevel=3)
 
 
 def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = DEFAULT_METHOD,

@@ -91,3 +91,28 @@ def test_edge_list_names_are_stripped_like_the_truth(tmp_path):
     edges = read_edge_list(tmp_path / "edges.tsv")
     assert edges[["TF", "target"]].to_numpy().tolist() == [["A", "X"], ["B", "Y"], ["A", "Y"]]
     assert score_edge_list(edges, read_truth(tmp_path / "truth.csv"))["auprc"] == pytest.approx(1.0)
+
+
+def test_many_cells_suggest_the_model_trained_on_more(tmp_path, capsys):
+    """More cells than the default grnular-rank saw in training: one warning line naming the shipped ensemble trained
+    on more; none when a checkpoint is chosen, and none for data within the range."""
+    import warnings
+
+    from grnular_lib.infer import score_matrix
+
+    rng = np.random.default_rng(0)
+    X = rng.gamma(2, 1, (3100, 6)).astype(np.float32)
+    with pytest.warns(UserWarning, match=r"3100 cells: more than the 3,000 .* --checkpoint "
+                                         r"grnular-rank-general-v4-ensemble"):
+        score_matrix(X, np.array([0, 1]), "grnular-rank")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v4-ensemble")
+        score_matrix(X[:3000], np.array([0, 1]), "grnular-rank")
+    frame = pd.DataFrame(X.T, index=list("ABCDEF"), columns=[f"c{i}" for i in range(3100)])
+    frame.to_csv(tmp_path / "many.csv")
+    (tmp_path / "tfs.txt").write_text("A\nB\n")
+    assert main(["infer", str(tmp_path / "many.csv"), "--tfs", str(tmp_path / "tfs.txt"), "-o",
+                 str(tmp_path / "out.tsv")]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if "3100 cells" in line]
+    assert len(err) == 1 and err[0].startswith("grnular: warning:")
