@@ -9,6 +9,7 @@ Files are written under a temporary name and renamed when complete, so an interr
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,23 @@ def default_checkpoint(method: str) -> str:
     """Name of the shipped checkpoint (or ensemble) a method uses when none is given."""
     name = f"{method}-{DEFAULT_SETTING}"
     return f"{name}-ensemble" if f"{name}-ensemble" in SHIPPED_ENSEMBLES else name
+
+
+@lru_cache(maxsize=None)
+def shipped_training_range(name: str) -> tuple[str, int] | None:
+    """Method and most cells per problem a shipped checkpoint, or every member of a shipped ensemble, was trained on
+    (from the ``general`` version its training record names); ``None`` for other training data."""
+    from .simulate.general import GENERAL_SETTINGS
+
+    methods, tops = set(), []
+    for member in SHIPPED_ENSEMBLES.get(name, (name,)):
+        ck = load_checkpoint(resolve_checkpoint(member))
+        setting = ck["training"].get("setting") or {}
+        if setting.get("distribution") != "general" or setting.get("version") not in GENERAL_SETTINGS:
+            return None
+        methods.add(ck["method"])
+        tops.append(GENERAL_SETTINGS[setting["version"]].cells[1])
+    return (methods.pop(), min(tops)) if len(methods) == 1 else None
 
 
 def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],

@@ -94,18 +94,21 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
 
 def _hint_many_cells(method: str, n_cells: int) -> None:
     """Warn when the data have more cells than the method's default checkpoint was trained on and a shipped
-    ensemble was trained on more (version 4 of the ``general`` distribution; README, "Many cells")."""
+    ensemble of the method was trained on more (README, "Many cells"); the ranges come from the checkpoints' records."""
     import warnings
 
-    from .checkpoints import SHIPPED_ENSEMBLES
-    from .simulate.general import GENERAL_SETTING, GENERAL_SETTINGS
+    from .checkpoints import SHIPPED_ENSEMBLES, default_checkpoint, shipped_training_range
 
-    wider = f"{method}-general-v4-ensemble"
-    if wider in SHIPPED_ENSEMBLES and n_cells > GENERAL_SETTING.cells[1]:
-        warnings.warn(f"{n_cells} cells: more than the {GENERAL_SETTING.cells[1]:,} the default {method} checkpoint "
-                      f"was trained on; {wider} was trained on up to {GENERAL_SETTINGS[4].cells[1]:,} and kept more of "
-                      f"its margin at 5,000 cells in simulation: pass --checkpoint {wider} (checkpoint={wider!r}) to "
-                      "use it", stacklevel=3)
+    default = shipped_training_range(default_checkpoint(method))
+    if default is None or n_cells <= default[1]:
+        return
+    wider = [(r[1], name) for name in SHIPPED_ENSEMBLES
+             if (r := shipped_training_range(name)) is not None and r[0] == method and r[1] > default[1]]
+    if wider:
+        top, name = max(wider)
+        warnings.warn(f"{n_cells} cells: more than the {default[1]:,} the default {method} checkpoint was trained on; "
+                      f"{name} was trained on up to {top:,} and kept more of its margin at 5,000 cells in simulation: "
+                      f"pass --checkpoint {name} (checkpoint={name!r}) to use it", stacklevel=3)
 
 
 def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = DEFAULT_METHOD,

@@ -139,8 +139,8 @@ def meta_train(model: nn.Module, train: Sequence[Problem], valid: Sequence[Probl
             for i in batch:
                 loss = problem_loss(model, train[i], beta=beta, seed=seed) / len(batch)
                 if not torch.isfinite(loss):
-                    raise TrainingError(f"training problem {i} gave a non-finite loss ({float(loss.detach())}) in epoch {epoch}; "
-                                        "check that problem's data and truth, or lower --lr")
+                    raise TrainingError(f"training problem {i} gave a non-finite loss ({float(loss.detach())}) in "
+                                        f"epoch {epoch}; check that problem's data and truth, or lower --lr")
                 loss.backward()
                 total += float(loss.detach())
                 bar.update(1)

@@ -108,3 +108,6 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
         assert len(commands) == 1, (name, commands)
         model = load_model("grnular-rank", name, device="cpu")
         assert isinstance(model, Ensemble) and len(model.members) == len(members)
+    assert ck.shipped_training_range("grnular-rank-general-ensemble") == ("grnular-rank", 3000)
+    assert ck.shipped_training_range("grnular-rank-general-v4-ensemble") == ("grnular-rank", 8000)
+    assert ck.shipped_training_range("grnular-clean") is None  # the paper's fixed setting
