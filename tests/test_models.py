@@ -127,3 +127,37 @@ def test_make_problem_takes_a_reversed_view_of_the_tf_index():
     truth = np.eye(8, k=1)[:, ::-1]
     p = make_problem(X, tf[::-1], truth, device="cpu")
     assert p.tf_index.tolist() == [6, 4, 1] and p.truth.sum().item() == 7
+
+
+def test_glad_step_gradient_is_exact_and_finite_with_repeated_eigenvalues():
+    from grnular_lib.models.glad import ThetaStep
+
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(6, 6))
+    Y = torch.tensor((A + A.T) / 2, dtype=torch.float64, requires_grad=True)
+    c = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    # eigh reads one triangle of Y, so Y is made symmetric inside, as the model's Y is
+    assert torch.autograd.gradcheck(lambda Y, c: ThetaStep.apply((Y + Y.T) / 2, c), (Y, c))
+    # constant genes give a block of equal eigenvalues: torch's eigh gradient is NaN there, the step's is exact
+    Yd = torch.zeros(6, 6, dtype=torch.float64)
+    Yd[:3, :3] = Y.detach()[:3, :3]
+    Yd[3:, 3:] = -torch.eye(3, dtype=torch.float64)
+    Yd.requires_grad_(True)
+    G = torch.tensor(rng.normal(size=(6, 6)), dtype=torch.float64)
+    (ThetaStep.apply(Yd, c) * G).sum().backward()
+    assert torch.isfinite(Yd.grad).all() and torch.isfinite(c.grad)
+    h = 1e-6
+    E = torch.tensor(rng.normal(size=(6, 6)), dtype=torch.float64)
+    E = (E + E.T) / 2
+    with torch.no_grad():
+        numeric = ((ThetaStep.apply(Yd + h * E, c) - ThetaStep.apply(Yd - h * E, c)) * G).sum() / (2 * h)
+    assert float((Yd.grad * E).sum()) == pytest.approx(float(numeric), rel=1e-5)
+
+
+def test_glad_trains_on_data_with_constant_genes():
+    X, tf, A = linear_sem(seed=7)
+    X = np.concatenate([X, np.zeros((X.shape[0], 4))], axis=1)  # four genes all zero, as after heavy dropout
+    A = np.pad(A, ((0, 4), (0, 4)))
+    model = small_model("glad-tf")
+    problem_loss(model, make_problem(X, tf, A, device="cpu"), beta=2.0, seed=0).backward()
+    assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)

@@ -6,8 +6,11 @@ GLAD unrolls alternating minimisation of the graphical lasso objective. With Σ�
 - cell: Y = Σ̂/λ − Z; Θ = ½(−Y + (YᵀY + (4/λ) I)^{1/2}); Z = η_ρ(Θ) with ρ = ρ_nn(Θ, Σ̂, Z); λ = Λ_nn(‖Z − Θ‖², λ).
 
 Y is symmetric, so the matrix square root is taken through one symmetric eigendecomposition (``torch.linalg.eigh``):
-with Y = U diag(μ) Uᵀ, Θ = U diag(½(−μ + √(μ² + 4/λ))) Uᵀ. This is exact, differentiable, and avoids the custom
-sqrtm autograd function of the original code that modern torch rejects.
+with Y = U diag(μ) Uᵀ, Θ = U diag(f(μ)) Uᵀ, f(μ) = ½(−μ + √(μ² + 4/λ)). This is exact and avoids the custom sqrtm
+autograd function of the original code that modern torch rejects. Its gradient (:class:`ThetaStep`) is the
+Daleckii–Krein formula of a spectral matrix function, whose divided differences of f have a closed form that stays
+finite when eigenvalues coincide — as they do whenever genes are constant (all zero after dropout): torch's own
+``eigh`` gradient divides by the gaps between eigenvalues and turned training on such data into NaN.
 
 GLAD-TF multiplies Θ₀ and every Z by the mask ``I + TF rows + TF columns`` (edges between two non-TFs are removed in
 every cell), in training as at inference — Algorithm 4 read literally (the authors applied it only at test time).
@@ -23,6 +26,31 @@ from torch import nn
 from ..errors import InputError
 from .layers import LambdaNet, ThresholdNet, soft_threshold
 from .problem import Problem
+
+
+class ThetaStep(torch.autograd.Function):
+    """Θ = U diag(f(μ)) Uᵀ with Y = U diag(μ) Uᵀ and f(μ) = ½(−μ + √(μ² + c)), c = 4/λ; differentiable in Y and c.
+
+    The gradient with respect to Y is U (F ∘ (Uᵀ G U)) Uᵀ, G the gradient with respect to Θ, where F holds the divided
+    differences (f(μᵢ) − f(μⱼ)) / (μᵢ − μⱼ) = ½(−1 + (μᵢ + μⱼ) / (√(μᵢ² + c) + √(μⱼ² + c))): the right-hand side
+    has no difference in its denominator, equals f′(μ) when μᵢ = μⱼ, and so is exact and finite for repeated
+    eigenvalues. With respect to c it is Σᵢ (Uᵀ G U)ᵢᵢ / (4 √(μᵢ² + c)).
+    """
+
+    @staticmethod
+    def forward(ctx, Y: torch.Tensor, c: torch.Tensor) -> torch.Tensor:  # noqa: D102 (documented on the class)
+        mu, U = torch.linalg.eigh(Y)
+        root = torch.sqrt(mu * mu + c)
+        ctx.save_for_backward(mu, U, root)
+        return (U * (0.5 * (-mu + root))) @ U.T
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:  # noqa: D102
+        mu, U, root = ctx.saved_tensors
+        Gu = U.T @ grad @ U
+        F = 0.5 * (-1.0 + (mu[:, None] + mu[None, :]) / (root[:, None] + root[None, :]))
+        grad_c = (torch.diagonal(Gu) / (4.0 * root)).sum()
+        return U @ (F * Gu) @ U.T, grad_c
 
 
 class GLAD(nn.Module):
@@ -76,8 +104,7 @@ class GLAD(nn.Module):
         for _ in range(self.config["n_unrolled"]):
             Y = S / lam - z
             Y = (Y + Y.T) / 2
-            mu, U = torch.linalg.eigh(Y)
-            theta = (U * (0.5 * (-mu + torch.sqrt(mu * mu + 4.0 / lam)))) @ U.T
+            theta = ThetaStep.apply(Y, 4.0 / lam)
             rho = self.rho_nn(theta, S, z)
             z = soft_threshold(theta, rho)
             if mask is not None:
