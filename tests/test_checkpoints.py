@@ -111,3 +111,20 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
     assert ck.shipped_training_range("grnular-rank-general-ensemble") == ("grnular-rank", 3000)
     assert ck.shipped_training_range("grnular-rank-general-v4-ensemble") == ("grnular-rank", 8000)
     assert ck.shipped_training_range("grnular-clean") is None  # the paper's fixed setting
+
+
+def test_every_shipped_validation_curve_records_finite_training():
+    """Every epoch of every shipped training run has a finite training loss and a validation score.
+
+    GLAD's general checkpoints were once shipped from runs whose loss was NaN in every epoch (torch's eigh gradient
+    on constant genes): model selection then silently kept the untrained weights.
+    """
+    import pandas as pd
+
+    curves = sorted(ck.PRETRAINED_DIR.glob("*.validation.csv"))
+    assert len(curves) >= 10
+    for path in curves:
+        h = pd.read_csv(path)
+        trained = h[h.epoch >= 1]
+        assert len(trained) and np.isfinite(trained.train_loss).all(), path.name
+        assert np.isfinite(h.valid_auprc).all(), path.name
