@@ -58,6 +58,25 @@ def shipped_training_range(name: str) -> tuple[str, int] | None:
     return (methods.pop(), min(tops)) if len(methods) == 1 else None
 
 
+def checkpoint_for_cells(method: str, n_cells: int) -> str:
+    """The shipped checkpoint a method uses by default on data with ``n_cells`` cells.
+
+    The method's :func:`default_checkpoint`, unless the data have more cells than it was trained on and a shipped
+    ensemble of the method was trained on more: then the one of those that covers ``n_cells`` with the fewest cells
+    to spare, or, if none covers it, the one trained on the most. (At 5,000 cells the ensemble trained on up to
+    8,000 kept the margin over the floors that the default lost; README, "Many cells".)
+    """
+    default = default_checkpoint(method)
+    trained = shipped_training_range(default)
+    if trained is None or n_cells <= trained[1]:
+        return default
+    wider = sorted((r[1], name) for name in SHIPPED_ENSEMBLES
+                   if (r := shipped_training_range(name)) is not None and r[0] == method and r[1] > trained[1])
+    if not wider:
+        return default
+    return next((name for top, name in wider if top >= n_cells), wider[-1][1])
+
+
 def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],
                     validation: dict[str, Any] | None = None, training: dict[str, Any] | None = None) -> Path:
     """Write a checkpoint atomically.

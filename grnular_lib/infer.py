@@ -39,8 +39,9 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
     method
         A name from :func:`available_methods`.
     checkpoint
-        For the unrolled models: a checkpoint file or a shipped name; ``None`` takes the method's default
-        (:func:`grnular_lib.checkpoints.default_checkpoint`: ``grnular-rank``'s shipped ensemble of three seeds).
+        For the unrolled models: a checkpoint file or a shipped name; ``None`` takes the method's default for the
+        data's number of cells (:func:`grnular_lib.checkpoints.checkpoint_for_cells`: for ``grnular-rank`` the
+        shipped ensemble of three seeds, and on more than 3,000 cells the one trained on up to 8,000, with a warning).
     seed
         Random seed (models, tree ensembles, RegDiffusion's training).
     client
@@ -81,7 +82,7 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
         from .models import predict
 
         if checkpoint is None:
-            _hint_many_cells(name, X.shape[0])
+            checkpoint = _default_for_cells(name, X.shape[0])
         return predict(X, tf_index, method=name, checkpoint=checkpoint, seed=seed)
     if spec.engine == "regdiffusion":
         from .regdiffusion import regdiffusion_scores
@@ -92,23 +93,20 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
     return baseline_scores(X, tf_index, method=name, seed=seed, client=client)
 
 
-def _hint_many_cells(method: str, n_cells: int) -> None:
-    """Warn when the data have more cells than the method's default checkpoint was trained on and a shipped
-    ensemble of the method was trained on more (README, "Many cells"); the ranges come from the checkpoints' records."""
+def _default_for_cells(method: str, n_cells: int) -> str:
+    """The method's default checkpoint for ``n_cells`` cells (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`),
+    with one warning line when the number of cells moves it away from the usual default."""
     import warnings
 
-    from .checkpoints import SHIPPED_ENSEMBLES, default_checkpoint, shipped_training_range
+    from .checkpoints import checkpoint_for_cells, default_checkpoint, shipped_training_range
 
-    default = shipped_training_range(default_checkpoint(method))
-    if default is None or n_cells <= default[1]:
-        return
-    wider = [(r[1], name) for name in SHIPPED_ENSEMBLES
-             if (r := shipped_training_range(name)) is not None and r[0] == method and r[1] > default[1]]
-    if wider:
-        top, name = max(wider)
-        warnings.warn(f"{n_cells} cells: more than the {default[1]:,} the default {method} checkpoint was trained on; "
-                      f"{name} was trained on up to {top:,} and kept more of its margin at 5,000 cells in simulation: "
-                      f"pass --checkpoint {name} (checkpoint={name!r}) to use it", stacklevel=3)
+    default, chosen = default_checkpoint(method), checkpoint_for_cells(method, n_cells)
+    if chosen != default:
+        warnings.warn(f"{n_cells} cells: more than the {shipped_training_range(default)[1]:,} the default {method} "
+                      f"checkpoint was trained on; using {chosen}, trained on up to "
+                      f"{shipped_training_range(chosen)[1]:,} (pass --checkpoint {default} (checkpoint={default!r}) "
+                      "to use the default anyway)", stacklevel=3)
+    return chosen
 
 
 def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = DEFAULT_METHOD,
@@ -135,7 +133,8 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     checkpoint
         Checkpoint of a trained unrolled model: a file or the name of a shipped one (the paper's settings: e.g.
         ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: the
-        ensemble of three ``general`` checkpoints; the others: their ``general`` checkpoint).
+        ensemble of three ``general`` checkpoints, or on more than 3,000 cells the ensemble trained on up to 8,000,
+        with a warning; the others: their ``general`` checkpoint).
     seed
         Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.
     cells_in_rows

@@ -93,22 +93,30 @@ def test_edge_list_names_are_stripped_like_the_truth(tmp_path):
     assert score_edge_list(edges, read_truth(tmp_path / "truth.csv"))["auprc"] == pytest.approx(1.0)
 
 
-def test_many_cells_suggest_the_model_trained_on_more(tmp_path, capsys):
-    """More cells than the default grnular-rank saw in training: one warning line naming the shipped ensemble trained
-    on more; none when a checkpoint is chosen, and none for data within the range."""
+def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
+    """More cells than the default grnular-rank saw in training: the shipped ensemble trained on more runs instead,
+    with one warning line naming both; nothing changes when a checkpoint is chosen or the data are within range."""
     import warnings
 
+    from grnular_lib.checkpoints import checkpoint_for_cells
     from grnular_lib.infer import score_matrix
 
+    assert checkpoint_for_cells("grnular-rank", 3000) == "grnular-rank-general-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 3001) == "grnular-rank-general-v4-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 50000) == "grnular-rank-general-v4-ensemble"  # the widest there is
+    assert checkpoint_for_cells("grnular-jac", 50000) == "grnular-jac-general"  # no wider one shipped
     rng = np.random.default_rng(0)
     X = rng.gamma(2, 1, (3100, 6)).astype(np.float32)
-    with pytest.warns(UserWarning, match=r"3100 cells: more than the 3,000 .* --checkpoint "
-                                         r"grnular-rank-general-v4-ensemble"):
-        score_matrix(X, np.array([0, 1]), "grnular-rank")
+    with pytest.warns(UserWarning, match=r"3100 cells: more than the 3,000 .* using grnular-rank-general-v4-ensemble"
+                                         r", trained on up to 8,000 \(pass --checkpoint grnular-rank-general-ensemble"):
+        routed = score_matrix(X, np.array([0, 1]), "grnular-rank")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v4-ensemble")
+        wide = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v4-ensemble")
+        usual = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
         score_matrix(X[:3000], np.array([0, 1]), "grnular-rank")
+    np.testing.assert_array_equal(routed, wide)
+    assert not np.array_equal(routed, usual)
     frame = pd.DataFrame(X.T, index=list("ABCDEF"), columns=[f"c{i}" for i in range(3100)])
     frame.to_csv(tmp_path / "many.csv")
     (tmp_path / "tfs.txt").write_text("A\nB\n")
