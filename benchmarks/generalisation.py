@@ -4,7 +4,9 @@ The grid (see :mod:`grnular_lib.generalisation`): test-split graphs of the ``gen
 1,200 genes × clean / dropout-50 / the full DS chain × random and hierarchical graphs (5, 5 and 2 graphs per cell;
 TF ratio 0.1, 5 cell types, 1,000 cells, the other parameters drawn), the regenerated SERGIO DS1–DS3 (clean and
 DS chain) and every BEELINE dataset with expression in the mirror against its STRING and non-specific ChIP-seq
-networks (TF → gene protocol). Methods: every method of the registry except
+networks (TF → gene protocol); with ``--draws N`` also N held-out draws per condition of
+``grnular_lib.generalisation.DRAW_CONDITIONS`` (every parameter drawn as in training except the condition: 30
+genes, 150 or 5,000 cells, one cell type, or nothing fixed). Methods: every method of the registry except
 GENIE3 (≈ 70× GRNBoost2's time; add it with ``--methods``), each unrolled model with its default checkpoint, plus
 any ``--checkpoint METHOD=CKPT``. The expensive peers (GRNBoost2, GLASSO, RegDiffusion) run on
 ``--expensive-graphs`` graphs per cell above 400 genes; their scores are cached (``grnular_lib.cache``), so a rerun
@@ -20,6 +22,8 @@ margins of the best of our runs and of the default model).
     python benchmarks/generalisation.py --sizes 100 --noises clean --families hierarchical --no-real
     python benchmarks/generalisation.py --checkpoint grnular-jac=path/to/general.pt --skip regdiffusion
     python benchmarks/generalisation.py --shipped --no-real --sizes 100 400   # every shipped checkpoint too
+    python benchmarks/generalisation.py --no-sim --no-real --draws 10 --methods grnular-rank pearson precision ridge \
+        rank-average   # the held-out draws against the floors
 """
 from __future__ import annotations
 
@@ -46,6 +50,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--cells", type=int, default=None,
                    help="cells of every simulated graph (default 1,000; e.g. 5000 for a droplet experiment's size)")
     p.add_argument("--no-sim", action="store_true", help="leave out the simulated grid")
+    p.add_argument("--draws", type=int, default=0,
+                   help="also score N held-out draws per condition of the general distribution (fewer genes, fewer "
+                        "or more cells, one cell type, and fully random draws; default 0: none)")
     p.add_argument("--ds", nargs="*", default=["DS1", "DS2", "DS3"], choices=["DS1", "DS2", "DS3"],
                    help="SERGIO datasets (none: leave them out)")
     p.add_argument("--beeline", nargs="*", default=None,
@@ -90,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             fixed = {**gen.GRID_FIXED, **({} if args.cells is None else {"n_cells": args.cells})}
             cells += gen.simulated_cells(sizes=args.sizes, noises=args.noises, families=args.families, graphs=graphs,
                                          fixed=fixed)
+        if args.draws:
+            cells += gen.draw_cells(draws=args.draws)
         if not args.no_real:
             if args.ds:
                 cells += gen.sergio_cells(names=args.ds)

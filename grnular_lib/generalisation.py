@@ -53,6 +53,19 @@ GRID_SEED = 0
 #: Best-peer AUPRC above which the issue asks the default model for a margin of at least :data:`TARGET_MARGIN`.
 HARD_CELL_AUPRC = 0.1
 TARGET_MARGIN = 0.02
+#: Conditions of the held-out draws (:func:`draw_cells`): overrides of a ``general`` draw, the upper end of its
+#: number of genes, and the graphs per draw cell's expensive peers see. Every other parameter (graph family, noise,
+#: sizes not fixed) is drawn from the test split as in training, so the draws probe the distribution, and the
+#: conditions its edges and beyond: fewer genes, fewer and more cells, and one cell type, than any grid cell has.
+DRAW_CONDITIONS: dict[str, tuple[dict[str, Any], int]] = {
+    "random draws": ({}, 1200),
+    "30 genes": ({"n_genes": 30}, 1200),
+    "150 cells": ({"n_cells": 150}, 400),
+    "5,000 cells": ({"n_cells": 5000}, 300),
+    "1 cell type": ({"n_cell_types": 1}, 400),
+}
+#: The ``general`` distribution's base seed of the held-out draws (the grid's is :data:`GRID_SEED`).
+DRAW_SEED = 11
 DS_NOISES = ("clean", "ds")
 BEELINE_NETWORKS = ("STRING", "NonSpecific-ChIP-seq")
 
@@ -178,6 +191,34 @@ def simulated_cells(*, sizes: Sequence[int] = GRID_SIZES, noises: Sequence[str] 
     return cells
 
 
+def draw_cells(*, draws: int = 10, conditions: Sequence[str] = tuple(DRAW_CONDITIONS), seed: int = DRAW_SEED
+               ) -> list[Cell]:
+    """Held-out draws: one cell per condition of :data:`DRAW_CONDITIONS`, ``draws`` test-split problems each.
+
+    Unlike the grid, nothing but the condition is fixed: graph family, noise, TF ratio, cell types and cells are drawn
+    as in training, so a cell's mean margin is the model's expected margin over the best peer on that kind of data
+    (undirected protocol).
+    """
+    from .simulate.general import general_corpus
+
+    bad = [c for c in conditions if c not in DRAW_CONDITIONS]
+    if bad:
+        raise InputError(f"unknown draw condition {bad}; choose from {', '.join(DRAW_CONDITIONS)}")
+    if draws < 1:
+        raise InputError(f"draws per condition = {draws}: give at least 1")
+    cells = []
+    for name in conditions:
+        overrides, max_genes = DRAW_CONDITIONS[name]
+
+        def make(overrides=overrides, max_genes=max_genes) -> list[GRNDataset]:
+            return [p.data for p in general_corpus(draws, seed, split="test", max_genes=max_genes, progress=False,
+                                                   **overrides)]
+
+        cells.append(Cell("held-out draws", name, "undirected", int(overrides.get("n_genes", max_genes)), make,
+                          {"condition": name}))
+    return cells
+
+
 def sergio_cells(*, names: Sequence[str] = ("DS1", "DS2", "DS3"), noises: Sequence[str] = DS_NOISES,
                  replicates: Sequence[int] = (0,), cells_per_type: int = 300) -> list[Cell]:
     """SERGIO's DS1–DS3, regenerated (:func:`~grnular_lib.data.load_sergio_ds`), one cell per dataset × noise."""
@@ -244,7 +285,8 @@ def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed
     Returns
     -------
     pandas.DataFrame
-        One row per run × dataset: ``group, cell, graph, run, method, checkpoint, ours, protocol, auprc, auroc,
+        One row per run × dataset: ``group, cell, graph, dataset`` (its name: for simulated data the split, index,
+        graph family and noise), ``run, method, checkpoint, ours, protocol, auprc, auroc,
         auprc_ratio, epr, chance, seconds, n_genes, n_cells, n_tfs, note`` and the cell's labels.
     """
     from .evaluate import run_one
@@ -257,7 +299,8 @@ def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed
         if spec.cached and not run.ours and cell.n_genes > EXPENSIVE_ABOVE:
             n = min(n, max(1, int(expensive_graphs)))
         for g, data in enumerate(datasets[:n]):
-            row: dict[str, Any] = {"group": cell.group, "cell": cell.name, "graph": g, "run": run.label,
+            row: dict[str, Any] = {"group": cell.group, "cell": cell.name, "graph": g, "dataset": data.name,
+                                   "run": run.label,
                                    "method": run.method, "checkpoint": run.checkpoint or "", "ours": run.ours,
                                    **cell.labels}
             try:
@@ -375,7 +418,8 @@ def markdown_summary(summary: pd.DataFrame) -> str:
 def margin_heatmap(summary: pd.DataFrame, *, which: str = "margin"):
     """Heat maps of a margin column (``"margin"``: best of ours − best peer; ``"default_margin"``), one panel per
     group: simulated cells as (family, noise) × genes, the others as one column per cell. BEELINE's panel shows the
-    margin of the AUPRC ratio (``…_ratio``: real-data AUPRC is a small multiple of a small chance level).
+    margin of the AUPRC ratio (``…_ratio``: real-data AUPRC is a small multiple of a small chance level); the
+    held-out draws' panel has one column per condition.
 
     Returns
     -------
@@ -397,10 +441,11 @@ def margin_heatmap(summary: pd.DataFrame, *, which: str = "margin"):
             parts = sub["cell"].str.split("/", expand=True)
             t = sub.assign(row=parts[0] + " / " + parts[2], genes=parts[1].astype(int)).pivot_table(
                 index="row", columns="genes", values=column, sort=False, dropna=False)
-        else:
+        else:  # "dataset/network" names: one row per dataset; plain names (held-out draws): one row of cells
             parts = sub["cell"].str.rsplit("/", n=1, expand=True)
-            t = sub.assign(row=parts[0], col=parts[1]).pivot_table(index="row", columns="col", values=column,
-                                                                   sort=False, dropna=False)
+            rows, cols = (parts[0], parts[1]) if parts.shape[1] == 2 else ("mean over draws", parts[0])
+            t = sub.assign(row=rows, col=cols).pivot_table(index="row", columns="col", values=column, sort=False,
+                                                           dropna=False)
         panels.append((group, t, "AUPRC-ratio margin" if group == "BEELINE" else "AUPRC margin"))
     heights = [0.45 * len(t) + 1.4 for _, t, _ in panels]
     fig, axes = plt.subplots(len(panels), 1, figsize=(7.5, sum(heights)), squeeze=False,

@@ -34,6 +34,22 @@ def test_simulated_cells_use_the_test_split_and_fix_the_grid_parameters():
     np.testing.assert_array_equal(again.data.expression, data[1].expression)  # the DS chain at SERGIO's own depth
 
 
+def test_draw_cells_fix_only_their_condition_and_use_the_test_split():
+    cells = gen.draw_cells(draws=2, conditions=["30 genes"])
+    assert [(c.group, c.name, c.n_genes) for c in cells] == [("held-out draws", "30 genes", 30)]
+    data = cells[0].make()
+    assert len(data) == 2 and all(d.n_genes == 30 for d in data)
+    assert data[0].name.startswith("general/test/0/")  # problem 0 of the test split, not of training
+    from grnular_lib.simulate.general import draw_general
+
+    again = draw_general(general_seed(gen.DRAW_SEED, "test", 1), n_genes=30, max_genes=1200)
+    np.testing.assert_array_equal(again.data.expression, data[1].expression)  # everything else drawn
+    with pytest.raises(InputError, match="unknown draw condition"):
+        gen.draw_cells(conditions=["loud"])
+    with pytest.raises(InputError, match="at least 1"):
+        gen.draw_cells(draws=0)
+
+
 def _results(rows):
     cols = ["group", "cell", "graph", "run", "ours", "auprc", "chance"]
     return pd.DataFrame(rows, columns=cols)
