@@ -38,14 +38,16 @@ class ThetaStep(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, Y: torch.Tensor, c: torch.Tensor) -> torch.Tensor:  # noqa: D102 (documented on the class)
+    def forward(ctx, Y: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+        """Θ from symmetric Y and c; keeps the eigendecomposition for the gradient."""
         mu, U = torch.linalg.eigh(Y)
         root = torch.sqrt(mu * mu + c)
         ctx.save_for_backward(mu, U, root)
         return (U * (0.5 * (-mu + root))) @ U.T
 
     @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:  # noqa: D102
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Gradients with respect to Y and c (see the class docstring)."""
         mu, U, root = ctx.saved_tensors
         Gu = U.T @ grad @ U
         F = 0.5 * (-1.0 + (mu[:, None] + mu[None, :]) / (root[:, None] + root[None, :]))
