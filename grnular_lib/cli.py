@@ -115,8 +115,8 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--method", default=DEFAULT_METHOD,
                    help="one of " + ", ".join(method_names()) + f" (default: {DEFAULT_METHOD})")
     p.add_argument("--checkpoint", help="checkpoint of a trained model: a file or a shipped name (default: the "
-                   "method's shipped default; for grnular-rank the ensemble grnular-rank-general-ensemble, or on more than "
-                   "3,000 cells grnular-rank-general-v4-ensemble, trained on up to 8,000)")
+                   "method's shipped default; for grnular-rank the ensemble grnular-rank-general-ensemble, or on "
+                   "more than 3,000 cells grnular-rank-general-v4-ensemble, trained on up to 8,000)")
     p.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
     rows = p.add_mutually_exclusive_group()
     rows.add_argument("--cells-in-rows", action="store_true", default=None,

@@ -53,10 +53,10 @@ GRID_SEED = 0
 #: Best-peer AUPRC above which the issue asks the default model for a margin of at least :data:`TARGET_MARGIN`.
 HARD_CELL_AUPRC = 0.1
 TARGET_MARGIN = 0.02
-#: Conditions of the held-out draws (:func:`draw_cells`): overrides of a ``general`` draw, the upper end of its
-#: number of genes, and the graphs per draw cell's expensive peers see. Every other parameter (graph family, noise,
-#: sizes not fixed) is drawn from the test split as in training, so the draws probe the distribution, and the
-#: conditions its edges and beyond: fewer genes, fewer and more cells, and one cell type, than any grid cell has.
+#: Conditions of the held-out draws (:func:`draw_cells`): the overrides of a ``general`` draw and the upper end of
+#: its number of genes. Every other parameter (graph family, noise, the sizes not fixed) is drawn from the test split
+#: as in training, so the draws probe the distribution, and the conditions its edges and beyond: fewer genes, fewer
+#: and more cells, and one cell type, than any grid cell has.
 DRAW_CONDITIONS: dict[str, tuple[dict[str, Any], int]] = {
     "random draws": ({}, 1200),
     "30 genes": ({"n_genes": 30}, 1200),
