@@ -116,7 +116,7 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
                    help="one of " + ", ".join(method_names()) + f" (default: {DEFAULT_METHOD})")
     p.add_argument("--checkpoint", help="checkpoint of a trained model: a file or a shipped name (default: the "
                    "method's shipped default; for grnular-rank the ensemble grnular-rank-general-ensemble, or on "
-                   "more than 3,000 cells grnular-rank-general-v4-ensemble, trained on up to 8,000)")
+                   "more cells than it was trained on grnular-rank-general-v4-ensemble, trained on more)")
     p.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
     rows = p.add_mutually_exclusive_group()
     rows.add_argument("--cells-in-rows", action="store_true", default=None,

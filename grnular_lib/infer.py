@@ -41,7 +41,8 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
     checkpoint
         For the unrolled models: a checkpoint file or a shipped name; ``None`` takes the method's default for the
         data's number of cells (:func:`grnular_lib.checkpoints.checkpoint_for_cells`: for ``grnular-rank`` the
-        shipped ensemble of three seeds, and on more than 3,000 cells the one trained on up to 8,000, with a warning).
+        shipped ensemble of three seeds, and on more cells than it was trained on the ensemble trained on more, with
+        a warning).
     seed
         Random seed (models, tree ensembles, RegDiffusion's training).
     client
@@ -133,8 +134,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     checkpoint
         Checkpoint of a trained unrolled model: a file or the name of a shipped one (the paper's settings: e.g.
         ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: the
-        ensemble of three ``general`` checkpoints, or on more than 3,000 cells the ensemble trained on up to 8,000,
-        with a warning; the others: their ``general`` checkpoint).
+        ensemble of three ``general`` checkpoints, or on more cells than those were trained on the ensemble trained
+        on more, with a warning: :func:`grnular_lib.checkpoints.checkpoint_for_cells`; the others: their
+        ``general`` checkpoint).
     seed
         Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.
     cells_in_rows

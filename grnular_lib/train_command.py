@@ -9,8 +9,9 @@ Examples (every shipped checkpoint's exact command is in its model card)::
 
 ``--setting paper`` (default) simulates one fixed setting of the paper (``--genes``, ``--cell-types``, …);
 ``--setting general`` draws every graph from the broad ``general`` distribution (two graph families, 50 to
-``--max-genes`` genes, 1–10 cell types, 100–3,000 cells, clean to SERGIO's full noise chain; ``--general-version 4``
-draws up to 8,000 cells; a checkpoint's card names its version).
+``--max-genes`` genes, 1–10 cell types, 100 to a few thousand cells, clean to SERGIO's full noise chain; each
+``--general-version`` has its ranges in ``grnular_lib.simulate.general.GENERAL_SETTINGS``, and a checkpoint's card
+names its version).
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--max-genes", type=int, default=None,
                    help="general setting: largest simulated graph (default 400)")
     p.add_argument("--general-version", type=int, default=None, metavar="N",
-                   help="general setting: version of the distribution's ranges (default 3; 4: up to 8,000 cells)")
+                   help="general setting: version of the distribution's ranges (default: the current one; 4 draws "
+                        "more cells; see a card's command)")
     p.add_argument("--genes", type=int, default=None, help="paper setting: genes per simulated graph (default 100)")
     p.add_argument("--cells-per-type", type=int, default=None, help="paper setting: cells per cell type (default 200)")
     p.add_argument("--cell-types", type=int, default=None, help="paper setting: cell types per graph (default 5)")

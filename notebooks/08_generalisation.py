@@ -33,6 +33,7 @@ families: "Optional[list[str]]" = None  # graph families: random (paper 3.2) and
 graphs_per_cell: "Optional[int]" = None  # simulated test graphs per size, noise and family
 grid_cells: "Optional[int]" = None  # cells of every simulated graph
 grid_cell_types: "Optional[int]" = None  # cell types of every simulated graph
+draws: "Optional[int]" = None  # held-out draws per condition (random, 30 genes, 150 or 5,000 cells, 1 cell type)
 ds_names: "Optional[list[str]]" = None  # regenerated SERGIO datasets: DS1, DS2, DS3 (clean and DS noise chain)
 ds_cells_per_type: "Optional[int]" = None  # cells per cell type of the SERGIO replicates (the DS data: 300)
 beeline_datasets: "Optional[list[str]]" = None  # BEELINE datasets (TFs+500) against STRING and non-specific ChIP-seq
@@ -47,8 +48,8 @@ from grnular_lib import generalisation as gen
 
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
 params = settings.notebook_params("08_generalisation", profile, sizes=sizes, noises=noises, families=families,
-    graphs_per_cell=graphs_per_cell, grid_cells=grid_cells, grid_cell_types=grid_cell_types, ds_names=ds_names,
-    ds_cells_per_type=ds_cells_per_type, beeline_datasets=beeline_datasets, methods=methods,
+    graphs_per_cell=graphs_per_cell, grid_cells=grid_cells, grid_cell_types=grid_cell_types, draws=draws,
+    ds_names=ds_names, ds_cells_per_type=ds_cells_per_type, beeline_datasets=beeline_datasets, methods=methods,
     checkpoints=checkpoints, expensive_graphs=expensive_graphs, seed=seed)
 cells, runs = chapter.cells(params), chapter.runs(params)
 client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
@@ -59,6 +60,9 @@ settings.describe_params(params)
 #
 # The general models are trained on the `general` distribution below; the test graphs here are drawn from the same
 # ranges but from a separate seed stream (the *test* split), with the TF ratio, cell types and cells fixed per cell.
+# The *held-out draws* fix less: each of their cells fixes one condition (30 genes, fewer genes than any training
+# graph; 150 or 5,000 cells; one cell type; or nothing) and draws everything else, noise included, as in training, so
+# their margins are what a user should expect on that kind of data.
 
 # %%
 chapter.setting_table()

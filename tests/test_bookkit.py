@@ -15,9 +15,10 @@ import pytest
 import yaml
 
 import notebook_runs  # noqa: F401  (puts notebooks/ on sys.path for bookkit)
-from bookkit import ch02_clean, ch07_runtimes, report, settings
+from bookkit import ch02_clean, ch07_runtimes, ch08_generalisation, report, settings
 from grnular_lib import case_study as cs
 from grnular_lib import plots, sweep
+from grnular_lib.generalisation import DRAW_CONDITIONS
 from grnular_lib.errors import InputError
 
 
@@ -41,6 +42,17 @@ def test_bad_parameters_name_the_problem(kwargs, message):
     with pytest.raises(InputError) as err:
         settings.notebook_params(notebook, profile, **kwargs)
     assert message in str(err.value)
+
+
+def test_generalisation_chapter_adds_the_held_out_draws_on_request():
+    def groups(draws):
+        p = settings.notebook_params("08_generalisation", "smoke", draws=draws)
+        return [c for c in ch08_generalisation.cells(p) if c.group == "held-out draws"]
+
+    assert groups(0) == []
+    assert [c.name for c in groups(3)] == list(DRAW_CONDITIONS)
+    with pytest.raises(InputError, match="whole numbers"):
+        settings.notebook_params("08_generalisation", "smoke", draws=-1)
 
 
 def test_rerun_command_round_trips_through_a_shell():

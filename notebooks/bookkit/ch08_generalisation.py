@@ -13,11 +13,14 @@ from grnular_lib.methods import METHODS
 
 
 def cells(params: dict[str, Any]) -> list[gen.Cell]:
-    """The chapter's cells: the simulated grid, the chosen SERGIO DS datasets and BEELINE datasets."""
+    """The chapter's cells: the simulated grid, the held-out draws (``draws`` per condition, none at 0), the chosen
+    SERGIO DS datasets and BEELINE datasets."""
     out = gen.simulated_cells(sizes=params["sizes"], noises=params["noises"], families=params["families"],
                               graphs=params["graphs_per_cell"],
                               fixed={"tf_ratio": 0.1, "n_cell_types": params["grid_cell_types"],
                                      "n_cells": params["grid_cells"]})
+    if params["draws"]:
+        out += gen.draw_cells(draws=params["draws"])
     if params["ds_names"]:
         out += gen.sergio_cells(names=params["ds_names"], cells_per_type=params["ds_cells_per_type"])
     if params["beeline_datasets"]:

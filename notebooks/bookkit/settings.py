@@ -227,7 +227,7 @@ _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "score_threshold": _threshold, "method": _methods, "rank_methods": _some_methods,
     "rank_full_only": _some_methods, "rank_seeds": _whole_numbers, "rank_resamples": _whole_numbers,
     "neighbourhood_size": _positive_ints, "compare_methods": _methods, "compare_datasets": _beeline_datasets,
-    "compare_genesets": _beeline_genesets,
+    "compare_genesets": _beeline_genesets, "draws": _whole_numbers,
 }
 
 
