@@ -61,6 +61,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--inner-steps", type=int, default=None, help="GRNUlar inner optimiser steps P (default: 5)")
     p.add_argument("--hidden", type=int, default=None,
                    help="grnular-rank: width of the hidden layers of evidence_nn and ρ_nn (default 32)")
+    p.add_argument("--indirect-target", type=float, default=None, metavar="S",
+                   help="grnular-rank: train pairs without an edge but linked through one gene towards S in [0, 1) "
+                        "instead of 0, as real reference networks list such associations (default 0)")
     p.add_argument("--seed", type=int, default=0, help="seed of the corpora and of training (default 0)")
     p.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
     p.add_argument("-o", "--output", required=True,
@@ -73,7 +76,7 @@ def command_line(args: argparse.Namespace) -> str:
     parts = ["grnular", "train", "--setting", args.setting, "--method", args.method]
     for name in ("max_genes", "general_version", "genes", "cells_per_type", "cell_types", "dropout_percentile",
                  "noise_params", "decay", "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr",
-                 "beta", "n_unrolled", "inner_steps", "hidden", "seed"):
+                 "beta", "n_unrolled", "inner_steps", "hidden", "indirect_target", "seed"):
         value = getattr(args, name)
         if value is not None:
             parts += [f"--{name.replace('_', '-')}", str(value)]
@@ -208,6 +211,12 @@ def run_train(args: argparse.Namespace) -> int:
         if args.method != "grnular-rank":
             raise InputError("--hidden applies to grnular-rank only; drop it")
         overrides["hidden"] = args.hidden
+    if args.indirect_target is not None:
+        if args.method != "grnular-rank":
+            raise InputError("--indirect-target applies to grnular-rank only; drop it")
+        if not 0 <= args.indirect_target < 1:
+            raise InputError(f"--indirect-target {args.indirect_target}: give a number in [0, 1), e.g. 0.3")
+        overrides["indirect_target"] = args.indirect_target
     run = train_model(args.method, setting=setting, train_graphs=args.train_graphs, valid_graphs=args.valid_graphs,
                       epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta=args.beta, seed=args.seed,
                       overrides=overrides, device=args.device)

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from grnular_lib.baselines import baseline_scores
+from grnular_lib.errors import InputError
 from grnular_lib.metrics import score
 from grnular_lib.models import load_model, make_problem, model_scores
 from grnular_lib.models.evidence import FEATURE_NAMES, evidence_features, knn_smooth
@@ -142,6 +143,25 @@ def test_loss_is_finite_when_a_tf_regulates_every_gene():
     p = make_problem(X, [2], truth, device="cpu")
     loss = model.loss(p, model(p))
     assert torch.isfinite(loss) and loss > 0
+
+
+def test_indirect_target_marks_pairs_linked_through_one_gene():
+    """A cascade 0 → 1 → 2 and a sibling 3 of 1 (both regulated by 0), gene 4 unlinked; TFs 0 and 1."""
+    X = np.random.default_rng(0).normal(size=(40, 5))
+    truth = np.zeros((5, 5))
+    truth[0, 1] = truth[1, 2] = truth[0, 3] = 1
+    p = make_problem(X, [0, 1], truth, device="cpu")
+    direct, mask = RankGRNUlar(n_unrolled=1, hidden=4).target(p)
+    soft_model = RankGRNUlar(n_unrolled=1, hidden=4, indirect_target=0.3)
+    soft, soft_mask = soft_model.target(p)
+    assert torch.equal(mask, soft_mask)
+    assert direct.tolist() == [[0, 1, 0, 1, 0], [1, 0, 1, 0, 0]]
+    # TF 0 reaches gene 2 through 1; TF 1 reaches gene 3 through their common regulator 0; gene 4 stays 0
+    assert torch.allclose(soft, torch.tensor([[0, 1, 0.3, 1, 0], [1, 0, 1, 0.3, 0]]))
+    assert soft_model.config["indirect_target"] == 0.3 and "indirect_target" not in RankGRNUlar().config
+    assert torch.isfinite(soft_model.loss(p, soft_model(p)))
+    with pytest.raises(InputError, match="indirect_target"):
+        RankGRNUlar(indirect_target=1.0)
 
 
 def test_meta_training_stops_on_a_non_finite_loss():

@@ -18,7 +18,10 @@ thresholds and what the learned parts see:
 Every learned part acts on one pair at a time with inputs whose distribution does not depend on the number of genes,
 TFs or cells, so a model trained on small graphs runs unchanged on large ones. Training minimises a class-balanced
 binary cross-entropy per problem, averaged over the L + 1 outputs (not the paper's Eq. 16: Fβ on tanh|Θ| is made for
-unbounded Θ, and the cross-entropy directly ranks pairs, which is what AUPRC measures).
+unbounded Θ, and the cross-entropy directly ranks pairs, which is what AUPRC measures). With ``indirect_target`` s > 0
+a pair without an edge but linked through one gene (a cascade TF → X → gene, or a TF and a gene that share a
+regulator or a target) is trained towards s instead of 0: reference networks of real data (STRING, ChIP-seq) list
+such associations too, while SERGIO's truth has direct edges only.
 """
 from __future__ import annotations
 
@@ -79,13 +82,22 @@ class RankGRNUlar(nn.Module):
         Width of the hidden layers of evidence_nn and ρ_nn.
     layers
         Hidden layers of evidence_nn (ρ_nn has one fewer, at least one).
+    indirect_target
+        Training target in [0, 1) of pairs without an edge that are linked through one gene (0: the truth's direct
+        edges only; see the module docstring). Training only: the model's outputs do not depend on it.
     """
 
-    def __init__(self, *, n_unrolled: int = 3, hidden: int = 32, layers: int = 2) -> None:
+    def __init__(self, *, n_unrolled: int = 3, hidden: int = 32, layers: int = 2, indirect_target: float = 0.0
+                 ) -> None:
         super().__init__()
         if n_unrolled < 0 or hidden < 1 or layers < 1:
             raise InputError("n_unrolled must be ≥ 0, hidden and layers ≥ 1")
+        if not 0.0 <= indirect_target < 1.0:
+            raise InputError(f"indirect_target {indirect_target}: give a number in [0, 1), e.g. 0.3 (0: direct edges "
+                             "only)")
         self.config = dict(n_unrolled=n_unrolled, hidden=hidden, layers=layers)
+        if indirect_target:  # spelled out only when used: checkpoints trained without it keep their config
+            self.config["indirect_target"] = float(indirect_target)
         n_feat = len(FEATURE_NAMES)
         self.evidence_nn = _mlp(n_feat, hidden, layers)
         self.rho_nn = _mlp(n_feat + 3, hidden, max(1, layers - 1))
@@ -123,17 +135,26 @@ class RankGRNUlar(nn.Module):
         return outputs
 
     def target(self, problem: Problem) -> tuple[torch.Tensor, torch.Tensor]:
-        """Training target (TFs × genes, an edge either way between a TF and a gene) and the self-pair mask."""
-        return tf_target(problem, "grnular-rank")
+        """Training target (TFs × genes: 1 for an edge either way between a TF and a gene, ``indirect_target`` for a
+        pair without one that is linked through one gene, else 0) and the self-pair mask."""
+        truth, mask = tf_target(problem, "grnular-rank")
+        soft = self.config.get("indirect_target", 0.0)
+        if not soft:
+            return truth, mask
+        A = (problem.truth != 0).to(truth.dtype)
+        A = torch.maximum(A, A.T).fill_diagonal_(0.0)
+        linked = (A[problem.tf_index] @ A) > 0
+        return torch.where(linked & (truth == 0), torch.full_like(truth, soft), truth) * mask, mask
 
     def loss(self, problem: Problem, outputs: list[torch.Tensor]) -> torch.Tensor:
-        """Class-balanced binary cross-entropy of every output (positives weighted by sqrt(negatives/positives), each
-        count at least 1)."""
+        """Class-balanced binary cross-entropy of every output against :meth:`target` (the edges weighted by
+        sqrt(other pairs / edges), each count at least 1)."""
         truth, mask = self.target(problem)
-        n_pos = (truth * mask).sum()
+        edge = (truth >= 1).to(truth.dtype) * mask
+        n_pos = edge.sum()
         n_neg = mask.sum() - n_pos
         w_pos = torch.sqrt(n_neg.clamp_min(1.0) / n_pos.clamp_min(1.0))  # a TF regulating every gene: no negatives
-        weight = mask * torch.where(truth > 0, w_pos, torch.ones_like(truth))
+        weight = mask * torch.where(edge > 0, w_pos, torch.ones_like(truth))
         losses = []
         for z in outputs:
             p = z.clamp(1e-6, 1 - 1e-6)
