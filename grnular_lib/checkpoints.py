@@ -32,6 +32,10 @@ SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
     # the same three seeds on version 4 of the general distribution (up to 8,000 cells): for data with many cells
     "grnular-rank-general-v4-ensemble": ("grnular-rank-general-v4", "grnular-rank-general-v4-seed1",
                                          "grnular-rank-general-v4-seed2"),
+    # the same three seeds with --indirect-target 0.1 (pairs linked through one gene trained towards 0.1): closer to
+    # what real reference networks (STRING, ChIP-seq) list; README, "Real reference networks"
+    "grnular-rank-general-indirect-ensemble": ("grnular-rank-general-indirect", "grnular-rank-general-indirect-seed1",
+                                               "grnular-rank-general-indirect-seed2"),
 }
 
 
