@@ -214,8 +214,9 @@ def run_train(args: argparse.Namespace) -> int:
     if args.indirect_target is not None:
         if args.method != "grnular-rank":
             raise InputError("--indirect-target applies to grnular-rank only; drop it")
-        if not 0 <= args.indirect_target < 1:
-            raise InputError(f"--indirect-target {args.indirect_target}: give a number in [0, 1), e.g. 0.3")
+        from .models.grnular_rank import check_indirect_target
+
+        check_indirect_target(args.indirect_target, "--indirect-target")
         overrides["indirect_target"] = args.indirect_target
     run = train_model(args.method, setting=setting, train_graphs=args.train_graphs, valid_graphs=args.valid_graphs,
                       epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta=args.beta, seed=args.seed,

@@ -71,6 +71,12 @@ def average_rank_quantiles(z: torch.Tensor, dim: int) -> torch.Tensor:
     return q.transpose(dim, -1)
 
 
+def check_indirect_target(value: float, name: str = "indirect_target") -> None:
+    """Raise :class:`~grnular_lib.errors.InputError`, naming the option ``name``, unless ``value`` lies in [0, 1)."""
+    if not 0.0 <= value < 1.0:
+        raise InputError(f"{name} {value}: give a number in [0, 1), e.g. 0.3 (0: direct edges only)")
+
+
 class RankGRNUlar(nn.Module):
     """GRNUlar's unrolled learned thresholds over size-invariant pair evidence (see the module docstring).
 
@@ -92,9 +98,7 @@ class RankGRNUlar(nn.Module):
         super().__init__()
         if n_unrolled < 0 or hidden < 1 or layers < 1:
             raise InputError("n_unrolled must be ≥ 0, hidden and layers ≥ 1")
-        if not 0.0 <= indirect_target < 1.0:
-            raise InputError(f"indirect_target {indirect_target}: give a number in [0, 1), e.g. 0.3 (0: direct edges "
-                             "only)")
+        check_indirect_target(indirect_target)
         self.config = dict(n_unrolled=n_unrolled, hidden=hidden, layers=layers)
         if indirect_target:  # spelled out only when used: checkpoints trained without it keep their config
             self.config["indirect_target"] = float(indirect_target)
