@@ -1,8 +1,8 @@
 """Inference time and peak memory of the unrolled models at D = 100, 400, 1200 genes × 2700 cells (issues 3 and 8).
 
 Targets on a 2-core CPU: GRNUlar at D = 1200 in ≤ 30 s, GLAD ≤ 10 s (paper, P100 GPU: 1.33 s and 0.79 s); the default
-model (``grnular-rank``, general checkpoint) ≤ 10 s and at least 10× faster than GRNBoost2 on the same cores
-(``--grnboost2`` adds GRNBoost2, one run per size: minutes at 1,200 genes).
+model (``grnular-rank``, with the checkpoint ``grnular infer`` runs on that many cells) ≤ 10 s and at least 10×
+faster than GRNBoost2 on the same cores (``--grnboost2`` adds GRNBoost2, one run per size: minutes at 1,200 genes).
 Every measurement runs in a fresh Python process (so that peak memory is that of one model alone): seconds of one
 :func:`grnular_lib.models.predict` call (checkpoint loading included) and the peak resident memory above what the
 process held before the call. Ridge-TF, the cheapest useful baseline, is measured the same way and every time is
@@ -44,9 +44,11 @@ def measure(method: str, n_genes: int, n_cells: int, threads: int) -> dict:
 
         baseline_scores(X, tf, method=method, cache=False)
     else:
+        from grnular_lib.checkpoints import checkpoint_for_cells
         from grnular_lib.models import predict
 
-        predict(X, None if method == "glad" else tf, method=method, device="cpu")
+        predict(X, None if method == "glad" else tf, method=method, device="cpu",
+                checkpoint=checkpoint_for_cells(method, n_cells))  # what grnular infer runs on that many cells
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return {"method": method, "genes": n_genes, "cells": n_cells, "seconds": seconds,

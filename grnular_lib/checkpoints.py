@@ -24,14 +24,22 @@ PRETRAINED_DIR = Path(__file__).parent / "pretrained"
 #: Setting of the checkpoint a method uses when none is given: ``<method>-general.pt``.
 DEFAULT_SETTING = "general"
 #: Shipped ensembles: a name that stands for several shipped checkpoints of one method, trained with the same command
-#: but different ``--seed`` (different training graphs and initial weights); their outputs are averaged. An ensemble
-#: named ``<method>-general-ensemble`` is the method's default.
+#: but different ``--seed`` (different training graphs and initial weights; for :data:`CELL_RANGE_ENSEMBLES` also
+#: different ``--general-version``); their outputs are averaged. An ensemble named ``<method>-general-ensemble`` is
+#: the method's default.
 SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
     "grnular-rank-general-ensemble": ("grnular-rank-general", "grnular-rank-general-seed1",
                                       "grnular-rank-general-seed2"),
     # the same three seeds on version 4 of the general distribution (up to 8,000 cells): for data with many cells
     "grnular-rank-general-v4-ensemble": ("grnular-rank-general-v4", "grnular-rank-general-v4-seed1",
                                          "grnular-rank-general-v4-seed2"),
+    # the same three seeds on version 5 (1,000-3,000 cells only): models that saw only data with many cells
+    "grnular-rank-general-v5-ensemble": ("grnular-rank-general-v5", "grnular-rank-general-v5-seed1",
+                                         "grnular-rank-general-v5-seed2"),
+    # the default's three models and the three of version 5, averaged: what grnular-rank runs on 1,000-3,000 cells
+    "grnular-rank-general-v3v5-ensemble": ("grnular-rank-general", "grnular-rank-general-seed1",
+                                           "grnular-rank-general-seed2", "grnular-rank-general-v5",
+                                           "grnular-rank-general-v5-seed1", "grnular-rank-general-v5-seed2"),
     # the same three seeds with --indirect-target 0.1 (pairs linked through one gene trained towards 0.1): closer to
     # what real reference networks (STRING, ChIP-seq) list; README, "Real reference networks"
     "grnular-rank-general-indirect-ensemble": ("grnular-rank-general-indirect", "grnular-rank-general-indirect-seed1",
@@ -46,39 +54,52 @@ def default_checkpoint(method: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def shipped_training_range(name: str) -> tuple[str, int] | None:
-    """Method and most cells per problem a shipped checkpoint, or every member of a shipped ensemble, was trained on
-    (from the ``general`` version its training record names); ``None`` for other training data."""
+def shipped_training_range(name: str) -> tuple[str, int, int] | None:
+    """Method and fewest and most cells per problem a shipped checkpoint, or every member of a shipped ensemble, was
+    trained on (from the ``general`` version its training record names; for an ensemble the range all its members
+    saw); ``None`` for other training data."""
     from .simulate.general import GENERAL_SETTINGS
 
-    methods, tops = set(), []
+    methods, lows, tops = set(), [], []
     for member in SHIPPED_ENSEMBLES.get(name, (name,)):
         ck = load_checkpoint(resolve_checkpoint(member))
         setting = ck["training"].get("setting") or {}
         if setting.get("distribution") != "general" or setting.get("version") not in GENERAL_SETTINGS:
             return None
         methods.add(ck["method"])
-        tops.append(GENERAL_SETTINGS[setting["version"]].cells[1])
-    return (methods.pop(), min(tops)) if len(methods) == 1 else None
+        low, top = GENERAL_SETTINGS[setting["version"]].cells
+        lows.append(low)
+        tops.append(top)
+    return (methods.pop(), max(lows), min(tops)) if len(methods) == 1 else None
+
+
+#: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
+#: trained with the default's command, on the default's or another range of cells (``--general-version``)
+CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v4-ensemble", "grnular-rank-general-v3v5-ensemble")
 
 
 def checkpoint_for_cells(method: str, n_cells: int) -> str:
     """The shipped checkpoint a method uses by default on data with ``n_cells`` cells.
 
-    The method's :func:`default_checkpoint`, unless the data have more cells than it was trained on and a shipped
-    ensemble of the method was trained on more: then the one of those that covers ``n_cells`` with the fewest cells
-    to spare, or, if none covers it, the one trained on the most. (At 5,000 cells the ensemble trained on up to
-    8,000 kept the margin over the floors that the default lost; README, "Many cells".)
+    Among the method's :func:`default_checkpoint` and the :data:`CELL_RANGE_ENSEMBLES` of the method, those trained
+    on a range of cells that holds ``n_cells`` compete (an ensemble's range: the cells every member was trained on),
+    and the narrowest range (in ratio of most to fewest cells) wins; the default wins a tie. A model that saw only
+    problems like the user's knows better how far each kind of evidence can be trusted there (README, "Many cells":
+    from 1,000 to 3,000 cells the default's models averaged with three trained on that range only lead; above 3,000,
+    three trained on up to 8,000). Beyond every range, the one trained on the most cells; below every range, the
+    default.
     """
     default = default_checkpoint(method)
     trained = shipped_training_range(default)
-    if trained is None or n_cells <= trained[1]:
+    if trained is None:
         return default
-    wider = sorted((r[1], name) for name in SHIPPED_ENSEMBLES
-                   if (r := shipped_training_range(name)) is not None and r[0] == method and r[1] > trained[1])
-    if not wider:
-        return default
-    return next((name for top, name in wider if top >= n_cells), wider[-1][1])
+    candidates = [(default, trained)] + [(name, r) for name in CELL_RANGE_ENSEMBLES
+                                         if (r := shipped_training_range(name)) is not None and r[0] == method]
+    holding = [(r[2] / r[1], i, name) for i, (name, r) in enumerate(candidates) if r[1] <= n_cells <= r[2]]
+    if holding:
+        return min(holding)[2]
+    most = max(candidates, key=lambda c: c[1][2])
+    return most[0] if n_cells > most[1][2] else default
 
 
 def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],

@@ -41,8 +41,8 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
     checkpoint
         For the unrolled models: a checkpoint file or a shipped name; ``None`` takes the method's default for the
         data's number of cells (:func:`grnular_lib.checkpoints.checkpoint_for_cells`: for ``grnular-rank`` the
-        shipped ensemble of three seeds, and on more cells than it was trained on the ensemble trained on more, with
-        a warning).
+        shipped ensemble of three seeds trained on 100–3,000 cells; from 1,000 to 3,000 cells those three averaged
+        with three trained on that range only; on more cells three trained on up to 8,000, with a warning).
     seed
         Random seed (models, tree ensembles, RegDiffusion's training).
     client
@@ -96,17 +96,18 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
 
 def _default_for_cells(method: str, n_cells: int) -> str:
     """The method's default checkpoint for ``n_cells`` cells (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`),
-    with one warning line when the number of cells moves it away from the usual default."""
+    with one warning line when the data have more cells than the usual default was trained on (a narrower range
+    within the default's is chosen without one: that is the documented default)."""
     import warnings
 
     from .checkpoints import checkpoint_for_cells, default_checkpoint, shipped_training_range
 
     default, chosen = default_checkpoint(method), checkpoint_for_cells(method, n_cells)
-    if chosen != default:
-        warnings.warn(f"{n_cells} cells: more than the {shipped_training_range(default)[1]:,} the default {method} "
-                      f"checkpoint was trained on; using {chosen}, trained on up to "
-                      f"{shipped_training_range(chosen)[1]:,} (pass --checkpoint {default} (checkpoint={default!r}) "
-                      "to use the default anyway)", stacklevel=3)
+    top = (shipped_training_range(default) or (None, 0, n_cells))[2]
+    if chosen != default and n_cells > top:
+        warnings.warn(f"{n_cells} cells: more than the {top:,} the default {method} checkpoint was trained on; "
+                      f"using {chosen}, trained on up to {shipped_training_range(chosen)[2]:,} (pass --checkpoint "
+                      f"{default} (checkpoint={default!r}) to use the default anyway)", stacklevel=3)
     return chosen
 
 
@@ -133,10 +134,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         ``precision``, ``ridge``, ``rank-average``.
     checkpoint
         Checkpoint of a trained unrolled model: a file or the name of a shipped one (the paper's settings: e.g.
-        ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: the
-        ensemble of three ``general`` checkpoints, or on more cells than those were trained on the ensemble trained
-        on more, with a warning: :func:`grnular_lib.checkpoints.checkpoint_for_cells`; the others: their
-        ``general`` checkpoint).
+        ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: an
+        ensemble of three ``general`` checkpoints chosen by the number of cells, with a warning beyond 3,000:
+        :func:`grnular_lib.checkpoints.checkpoint_for_cells`; the others: their ``general`` checkpoint).
     seed
         Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.
     cells_in_rows

@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="general setting: largest simulated graph (default 400)")
     p.add_argument("--general-version", type=int, default=None, metavar="N",
                    help="general setting: version of the distribution's ranges (default: the current one; 4 draws "
-                        "more cells; see a card's command)")
+                        "up to 8,000 cells, 5 only 1,000-3,000; see a card's command)")
     p.add_argument("--genes", type=int, default=None, help="paper setting: genes per simulated graph (default 100)")
     p.add_argument("--cells-per-type", type=int, default=None, help="paper setting: cells per cell type (default 200)")
     p.add_argument("--cell-types", type=int, default=None, help="paper setting: cell types per graph (default 5)")

@@ -82,9 +82,11 @@ chapter.shape_table()
 #
 # AUPRC with the paper's undirected protocol on simulated and DS data, BEELINE's directed TF → gene protocol on real
 # data. Each cell is compared on the datasets every method scored; a margin is the mean difference in AUPRC there.
-# Runs named with a checkpoint in brackets are other training runs of a model: `grnular-rank-general-indirect-ensemble`
-# is the default's recipe with pairs linked through one gene trained towards 0.1 instead of 0, as real reference
-# networks list such associations.
+# GRNUlar-rank without a checkpoint is what `grnular infer` runs: the checkpoint follows the number of cells (from
+# 1,000 to 3,000 cells the three default models averaged with three trained on that range only). Runs named with a
+# checkpoint in brackets are other training runs of a model: `grnular-rank-general-ensemble` is the usual default
+# alone, and `grnular-rank-general-indirect-ensemble` is its recipe with pairs linked through one gene trained towards
+# 0.1 instead of 0, as real reference networks list such associations.
 
 # %%
 results = gen.run_grid(cells, runs, expensive_graphs=params["expensive_graphs"], seed=params["seed"], client=client,

@@ -94,17 +94,21 @@ def test_edge_list_names_are_stripped_like_the_truth(tmp_path):
 
 
 def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
-    """More cells than the default grnular-rank saw in training: the shipped ensemble trained on more runs instead,
-    with one warning line naming both; nothing changes when a checkpoint is chosen or the data are within range."""
+    """The default grnular-rank follows the number of cells: the ensemble trained on the narrowest range that holds
+    them (1,000–3,000 cells: the v3v5 ensemble, silently, as documented); beyond the default's 3,000 the one trained on
+    up to 8,000, with one warning line naming both; nothing changes when a checkpoint is chosen."""
     import warnings
 
     from grnular_lib.checkpoints import checkpoint_for_cells
     from grnular_lib.infer import score_matrix
 
-    assert checkpoint_for_cells("grnular-rank", 3000) == "grnular-rank-general-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 999) == "grnular-rank-general-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 10) == "grnular-rank-general-ensemble"  # below every range
+    assert checkpoint_for_cells("grnular-rank", 1000) == "grnular-rank-general-v3v5-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 3000) == "grnular-rank-general-v3v5-ensemble"
     assert checkpoint_for_cells("grnular-rank", 3001) == "grnular-rank-general-v4-ensemble"
     assert checkpoint_for_cells("grnular-rank", 50000) == "grnular-rank-general-v4-ensemble"  # the widest there is
-    assert checkpoint_for_cells("grnular-jac", 50000) == "grnular-jac-general"  # no wider one shipped
+    assert checkpoint_for_cells("grnular-jac", 50000) == "grnular-jac-general"  # no other range shipped
     rng = np.random.default_rng(0)
     X = rng.gamma(2, 1, (3100, 6)).astype(np.float32)
     with pytest.warns(UserWarning, match=r"3100 cells: more than the 3,000 .* using grnular-rank-general-v4-ensemble"
@@ -114,9 +118,14 @@ def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
         warnings.simplefilter("error")
         wide = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v4-ensemble")
         usual = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
-        score_matrix(X[:3000], np.array([0, 1]), "grnular-rank")
+        within = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank")
+        narrow = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v3v5-ensemble")
+        few = score_matrix(X[:500], np.array([0, 1]), "grnular-rank")
+        few_usual = score_matrix(X[:500], np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
     np.testing.assert_array_equal(routed, wide)
     assert not np.array_equal(routed, usual)
+    np.testing.assert_array_equal(within, narrow)
+    np.testing.assert_array_equal(few, few_usual)
     frame = pd.DataFrame(X.T, index=list("ABCDEF"), columns=[f"c{i}" for i in range(3100)])
     frame.to_csv(tmp_path / "many.csv")
     (tmp_path / "tfs.txt").write_text("A\nB\n")
