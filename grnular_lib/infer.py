@@ -103,8 +103,10 @@ def _default_for_cells(method: str, n_cells: int) -> str:
     from .checkpoints import checkpoint_for_cells, default_checkpoint, shipped_training_range
 
     default, chosen = default_checkpoint(method), checkpoint_for_cells(method, n_cells)
-    top = (shipped_training_range(default) or (None, 0, n_cells))[2]
-    if chosen != default and n_cells > top:
+    if chosen == default:
+        return chosen
+    top = shipped_training_range(default)[2]  # another choice implies the default has a training range
+    if n_cells > top:
         warnings.warn(f"{n_cells} cells: more than the {top:,} the default {method} checkpoint was trained on; "
                       f"using {chosen}, trained on up to {shipped_training_range(chosen)[2]:,} (pass --checkpoint "
                       f"{default} (checkpoint={default!r}) to use the default anyway)", stacklevel=3)
@@ -134,8 +136,8 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         ``precision``, ``ridge``, ``rank-average``.
     checkpoint
         Checkpoint of a trained unrolled model: a file or the name of a shipped one (the paper's settings: e.g.
-        ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: an
-        ensemble of three ``general`` checkpoints chosen by the number of cells, with a warning beyond 3,000:
+        ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: a
+        shipped ensemble of ``general`` checkpoints chosen by the number of cells, with a warning beyond 3,000:
         :func:`grnular_lib.checkpoints.checkpoint_for_cells`; the others: their ``general`` checkpoint).
     seed
         Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.
