@@ -6,11 +6,11 @@ TF ratio 0.1, 5 cell types, 1,000 cells, the other parameters drawn), the regene
 DS chain) and every BEELINE dataset with expression in the mirror against its STRING and non-specific ChIP-seq
 networks (TF → gene protocol); with ``--draws N`` also N held-out draws per condition of
 ``grnular_lib.generalisation.DRAW_CONDITIONS`` (every parameter drawn as in training except the condition: 30
-genes, 150 or 5,000 cells, one cell type, or nothing fixed). Methods: every method of the registry except
-GENIE3 (≈ 70× GRNBoost2's time; add it with ``--methods``), each unrolled model with its default checkpoint, plus
-any ``--checkpoint METHOD=CKPT``. The expensive peers (GRNBoost2, GLASSO, RegDiffusion) run on
-``--expensive-graphs`` graphs per cell above 400 genes; their scores are cached (``grnular_lib.cache``), so a rerun
-only computes what changed. On 2 busy CPU cores GRNBoost2 took 30 s–7 min per 100–400-gene graph and 5 min on a
+genes, 150 or 5,000 cells, one cell type, every gene a candidate regulator, or nothing fixed). Methods: every
+method of the registry except GENIE3 (≈ 70× GRNBoost2's time; add it with ``--methods``), each unrolled model with
+its default checkpoint, plus any ``--checkpoint METHOD=CKPT``. The expensive peers (GRNBoost2, GLASSO,
+RegDiffusion) run on ``--expensive-graphs`` graphs per cell above 400 genes; their scores are cached
+(``grnular_lib.cache``), so a rerun only computes what changed. On 2 busy CPU cores GRNBoost2 took 30 s–7 min per 100–400-gene graph and 5 min on a
 BEELINE TFs+500 set, so the full grid takes hours; ``--workers`` spreads GRNBoost2's targets over Dask workers.
 
 Writes to ``--out`` (default ``benchmarks/results/generalisation``): ``runs.csv`` (one row per run × dataset),

@@ -41,6 +41,10 @@ SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
     "grnular-rank-general-indirect-ensemble": ("grnular-rank-general-indirect", "grnular-rank-general-indirect-seed1",
                                                "grnular-rank-general-indirect-seed2"),
 }
+# the same three seeds on version 6 (every gene a candidate regulator; graphs of at most 200 genes, as every gene's
+# row is scored): what grnular-rank runs without a TF list; README, "Without a TF list"
+SHIPPED_ENSEMBLES["grnular-rank-general-v6-ensemble"] = ("grnular-rank-general-v6", "grnular-rank-general-v6-seed1",
+                                                         "grnular-rank-general-v6-seed2")
 # the default's three models and the three of version 5, averaged: what grnular-rank runs on 1,000-3,000 cells
 SHIPPED_ENSEMBLES["grnular-rank-general-v3v5-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
                                                            *SHIPPED_ENSEMBLES["grnular-rank-general-v5-ensemble"])
@@ -75,9 +79,26 @@ def shipped_training_range(name: str) -> tuple[str, int, int] | None:
 #: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
 #: trained with the default's command, on the default's or another range of cells (``--general-version``)
 CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v4-ensemble", "grnular-rank-general-v3v5-ensemble")
+#: Shipped ensembles that :func:`checkpoint_for_cells` chooses when every gene is a candidate regulator (no TF list):
+#: their members were trained on problems that give every gene as a candidate (:func:`shipped_every_gene`)
+EVERY_GENE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v6-ensemble",)
 
 
-def checkpoint_for_cells(method: str, n_cells: int) -> str:
+@lru_cache(maxsize=None)
+def shipped_every_gene(name: str) -> bool:
+    """Whether a shipped checkpoint, or every member of a shipped ensemble, was trained only on problems that give
+    every gene as a candidate regulator (a ``general`` version whose candidates are always every gene)."""
+    from .simulate.general import GENERAL_SETTINGS
+
+    for member in SHIPPED_ENSEMBLES.get(name, (name,)):
+        setting = load_checkpoint(resolve_checkpoint(member))["training"].get("setting") or {}
+        ranges = GENERAL_SETTINGS.get(setting.get("version")) if setting.get("distribution") == "general" else None
+        if ranges is None or ranges.every_gene_probability < 1:
+            return False
+    return True
+
+
+def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False) -> str:
     """The shipped checkpoint a method uses by default on data with ``n_cells`` cells.
 
     Among the method's :func:`default_checkpoint` and the :data:`CELL_RANGE_ENSEMBLES` of the method, those trained
@@ -87,7 +108,17 @@ def checkpoint_for_cells(method: str, n_cells: int) -> str:
     from 1,000 to 3,000 cells the default's models averaged with three trained on that range only lead; above 3,000,
     three trained on up to 8,000). Beyond every range, the one trained on the most cells; below every range, the
     default.
+
+    With ``every_gene`` (no TF list: every gene is a candidate regulator) an ensemble of :data:`EVERY_GENE_ENSEMBLES`
+    for the method whose range of cells holds ``n_cells`` comes first: models trained with a TF list learned that
+    every candidate is a TF, and lose much of their lead when most candidates regulate nothing (README, "Without a TF
+    list").
     """
+    if every_gene:
+        for name in EVERY_GENE_ENSEMBLES:
+            r = shipped_training_range(name)
+            if r is not None and r[0] == method and r[1] <= n_cells <= r[2] and shipped_every_gene(name):
+                return name
     default = default_checkpoint(method)
     trained = shipped_training_range(default)
     if trained is None:

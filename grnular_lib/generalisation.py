@@ -56,13 +56,15 @@ TARGET_MARGIN = 0.02
 #: Conditions of the held-out draws (:func:`draw_cells`): the overrides of a ``general`` draw and the upper end of
 #: its number of genes. Every other parameter (graph family, noise, the sizes not fixed) is drawn from the test split
 #: as in training, so the draws probe the distribution, and the conditions its edges and beyond: fewer genes, fewer
-#: and more cells, and one cell type, than any grid cell has.
+#: and more cells, and one cell type, than any grid cell has, and every gene given as a candidate regulator (a user
+#: without a TF list; BEELINE's protocol for its synthetic and curated networks).
 DRAW_CONDITIONS: dict[str, tuple[dict[str, Any], int]] = {
     "random draws": ({}, 1200),
     "30 genes": ({"n_genes": 30}, 1200),
     "150 cells": ({"n_cells": 150}, 400),
     "5,000 cells": ({"n_cells": 5000}, 300),
     "1 cell type": ({"n_cell_types": 1}, 400),
+    "every gene a candidate": ({"every_gene": True}, 400),
 }
 #: The ``general`` distribution's base seed of the held-out draws (the grid's is :data:`GRID_SEED`).
 DRAW_SEED = 11

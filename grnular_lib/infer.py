@@ -35,14 +35,16 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
     X
         Cells × genes, float32, checked (see :func:`grnular_lib.expression.read_expression`).
     tf_index
-        Columns of ``X`` that are TFs, or ``None`` for no TF information.
+        Columns of ``X`` that are TFs, or ``None`` for no TF information (every gene a candidate regulator, for
+        the methods that allow it).
     method
         A name from :func:`available_methods`.
     checkpoint
         For the unrolled models: a checkpoint file or a shipped name; ``None`` takes the method's default for the
         data's number of cells (:func:`grnular_lib.checkpoints.checkpoint_for_cells`: for ``grnular-rank`` the
         shipped ensemble of three seeds trained on 100–3,000 cells; from 1,000 to 3,000 cells those three averaged
-        with three trained on that range only; on more cells three trained on up to 8,000, with a warning).
+        with three trained on that range only; on more cells three trained on up to 8,000, with a warning; without
+        a TF list, or with every gene as a TF, up to 3,000 cells, three trained with every gene a candidate).
     seed
         Random seed (models, tree ensembles, RegDiffusion's training).
     client
@@ -83,7 +85,8 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
         from .models import predict
 
         if checkpoint is None:
-            checkpoint = _default_for_cells(name, X.shape[0])
+            every_gene = tf_index is None or len(set(map(int, tf_index))) == X.shape[1]
+            checkpoint = _default_for_cells(name, X.shape[0], every_gene=every_gene)
         return predict(X, tf_index, method=name, checkpoint=checkpoint, seed=seed)
     if spec.engine == "regdiffusion":
         from .regdiffusion import regdiffusion_scores
@@ -94,15 +97,16 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
     return baseline_scores(X, tf_index, method=name, seed=seed, client=client)
 
 
-def _default_for_cells(method: str, n_cells: int) -> str:
-    """The method's default checkpoint for ``n_cells`` cells (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`),
-    with one warning line when the data have more cells than the usual default was trained on (a narrower range
-    within the default's is chosen without one: that is the documented default)."""
+def _default_for_cells(method: str, n_cells: int, *, every_gene: bool = False) -> str:
+    """The method's default checkpoint for ``n_cells`` cells, every gene a candidate regulator or not
+    (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`), with one warning line when the data have more cells than
+    the usual default was trained on (a narrower range within the default's is chosen without one: that is the
+    documented default)."""
     import warnings
 
     from .checkpoints import checkpoint_for_cells, default_checkpoint, shipped_training_range
 
-    default, chosen = default_checkpoint(method), checkpoint_for_cells(method, n_cells)
+    default, chosen = default_checkpoint(method), checkpoint_for_cells(method, n_cells, every_gene=every_gene)
     if chosen == default:
         return chosen
     top = shipped_training_range(default)[2]  # another choice implies the default has a training range
@@ -127,8 +131,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     tfs
         TF symbols, or a path to a TF file (symbols separated by newlines, commas or spaces, or a CSV with a header
         and symbols in the first column). Matched to the genes exactly, else case-insensitively when that is
-        unambiguous (with a warning); absent TFs are reported and ignored. Their order does not matter. ``None``: no TF information (a dataset's own TFs
-        are used when ``data`` is a ``GRNDataset``).
+        unambiguous (with a warning); absent TFs are reported and ignored. Their order does not matter. ``None``: no
+        TF information (a dataset's own TFs are used when ``data`` is a ``GRNDataset``): every gene is a candidate
+        regulator for the methods whose TF list is optional, ``grnular-rank`` among them.
     method
         A name of :data:`grnular_lib.methods.METHODS`: ``grnular-rank`` (default: the project's best model trained on
         the broad ``general`` distribution), the paper's ``grnular``, ``grnular-base``, ``glad``, ``glad-tf``, the
@@ -137,8 +142,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     checkpoint
         Checkpoint of a trained unrolled model: a file or the name of a shipped one (the paper's settings: e.g.
         ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: a
-        shipped ensemble of ``general`` checkpoints chosen by the number of cells, with a warning beyond 3,000:
-        :func:`grnular_lib.checkpoints.checkpoint_for_cells`; the others: their ``general`` checkpoint).
+        shipped ensemble of ``general`` checkpoints chosen by the number of cells and whether every gene is a
+        candidate regulator, with a warning beyond 3,000 cells: :func:`grnular_lib.checkpoints.checkpoint_for_cells`;
+        the others: their ``general`` checkpoint).
     seed
         Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.
     cells_in_rows

@@ -111,7 +111,7 @@ METHODS: dict[str, Method] = _registry(
            "GRNUlar's simpler variant of the paper (restarts, 5 cells)"),
     Method("grnular-jac", "GRNUlar-jac", "learned", "required", "unrolled", False, False,
            "documented GRNUlar variant with a Jacobian read-out"),
-    Method("grnular-rank", "GRNUlar-rank", "learned", "required", "unrolled", False, False,
+    Method("grnular-rank", "GRNUlar-rank", "learned", "optional", "unrolled", False, False,
            "documented GRNUlar variant: learned thresholds on size-invariant pair evidence (default)"),
     Method("glad", "GLAD", "learned", "none", "unrolled", False, True,
            "unrolled graphical lasso (no TFs)"),

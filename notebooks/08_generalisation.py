@@ -33,7 +33,7 @@ families: "Optional[list[str]]" = None  # graph families: random (paper 3.2) and
 graphs_per_cell: "Optional[int]" = None  # simulated test graphs per size, noise and family
 grid_cells: "Optional[int]" = None  # cells of every simulated graph
 grid_cell_types: "Optional[int]" = None  # cell types of every simulated graph
-draws: "Optional[int]" = None  # held-out draws per condition (random, 30 genes, 150 or 5,000 cells, 1 cell type)
+draws: "Optional[int]" = None  # held-out draws per condition (random, 30 genes, 150 or 5,000 cells, 1 cell type, every gene a candidate)
 ds_names: "Optional[list[str]]" = None  # regenerated SERGIO datasets: DS1, DS2, DS3 (clean and DS noise chain)
 ds_cells_per_type: "Optional[int]" = None  # cells per cell type of the SERGIO replicates (the DS data: 300)
 beeline_datasets: "Optional[list[str]]" = None  # BEELINE datasets (TFs+500) against STRING and non-specific ChIP-seq
@@ -61,8 +61,9 @@ settings.describe_params(params)
 # The general models are trained on the `general` distribution below; the test graphs here are drawn from the same
 # ranges but from a separate seed stream (the *test* split), with the TF ratio, cell types and cells fixed per cell.
 # The *held-out draws* fix less: each of their cells fixes one condition (30 genes, fewer genes than any training
-# graph; 150 or 5,000 cells; one cell type; or nothing) and draws everything else, noise included, as in training, so
-# their margins are what a user should expect on that kind of data.
+# graph; 150 or 5,000 cells; one cell type; every gene given as a candidate regulator, as when a user has no TF list;
+# or nothing) and draws everything else, noise included, as in training, so their margins are what a user should
+# expect on that kind of data.
 
 # %%
 chapter.setting_table()
@@ -83,7 +84,8 @@ chapter.shape_table()
 # AUPRC with the paper's undirected protocol on simulated and DS data, BEELINE's directed TF → gene protocol on real
 # data. Each cell is compared on the datasets every method scored; a margin is the mean difference in AUPRC there.
 # GRNUlar-rank without a checkpoint is what `grnular infer` runs: the checkpoint follows the number of cells (from
-# 1,000 to 3,000 cells the three default models averaged with three trained on that range only). Runs named with a
+# 1,000 to 3,000 cells the three default models averaged with three trained on that range only) and, where every gene
+# is a candidate regulator, runs three models trained that way. Runs named with a
 # checkpoint in brackets are other training runs of a model: `grnular-rank-general-ensemble` is the usual default
 # alone, and `grnular-rank-general-indirect-ensemble` is its recipe with pairs linked through one gene trained towards
 # 0.1 instead of 0, as real reference networks list such associations.

@@ -93,15 +93,19 @@ def test_an_ensemble_refuses_members_that_do_not_match():
 def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
     """Each shipped ensemble's members exist with a model card and a validation curve, were trained with one command
     that differs only in ``--seed`` (and the output) — for an ensemble :func:`checkpoint_for_cells` may choose, also
-    in ``--general-version``, the range of cells — and load as one ensemble."""
+    in ``--general-version`` (the range of cells or the candidate regulators) and, for one trained with every gene a
+    candidate, ``--max-genes`` — and load as one ensemble."""
     import re
 
     from grnular_lib.models import Ensemble
 
     for name, members in ck.SHIPPED_ENSEMBLES.items():
         varying = r"--seed \d+ -o \S+$"
-        if name in ck.CELL_RANGE_ENSEMBLES:
+        routed = name in ck.CELL_RANGE_ENSEMBLES or name in ck.EVERY_GENE_ENSEMBLES
+        if routed:
             varying = r"--general-version \d+ |" + varying
+        if name in ck.EVERY_GENE_ENSEMBLES:  # every gene's row is scored: smaller graphs keep the training time
+            varying = r"--max-genes \d+ |" + varying
         commands = set()
         for member in members:
             path = ck.resolve_checkpoint(member)
@@ -109,7 +113,7 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
             command = ck.load_checkpoint(path)["training"]["command"]
             assert command.endswith(f"-o {member}.pt")
             commands.add(re.sub(varying, "", command))
-        if name in ck.CELL_RANGE_ENSEMBLES:  # and like the method's default
+        if routed:  # and like the method's default
             default = ck.SHIPPED_ENSEMBLES[ck.default_checkpoint(ck.shipped_training_range(name)[0])][0]
             commands.add(re.sub(varying, "", ck.load_checkpoint(ck.resolve_checkpoint(default))["training"]["command"]))
         assert len(commands) == 1, (name, commands)
@@ -119,6 +123,7 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
     assert ck.shipped_training_range("grnular-rank-general-v4-ensemble") == ("grnular-rank", 100, 8000)
     assert ck.shipped_training_range("grnular-rank-general-v5-ensemble") == ("grnular-rank", 1000, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v3v5-ensemble") == ("grnular-rank", 1000, 3000)
+    assert ck.shipped_training_range("grnular-rank-general-v6-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-clean") is None  # the paper's fixed setting
 
 

@@ -63,6 +63,43 @@ def test_tf_aware_model_without_tfs_is_a_clear_error(linear_data):
         infer(linear_data / "ExpressionData.csv.gz", method="grnular")
 
 
+def test_default_model_without_tfs_takes_every_gene_with_the_model_trained_that_way(linear_data, capsys):
+    """Without a TF list grnular-rank scores every gene as a candidate regulator, with the ensemble trained on
+    problems that give every gene (up to 3,000 cells); a TF list naming every gene is the same; with a TF list the
+    usual default runs."""
+    import warnings
+
+    from grnular_lib.checkpoints import checkpoint_for_cells, shipped_every_gene
+    from grnular_lib.infer import score_matrix
+
+    assert checkpoint_for_cells("grnular-rank", 500, every_gene=True) == "grnular-rank-general-v6-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 2000, every_gene=True) == "grnular-rank-general-v6-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 5000, every_gene=True) == "grnular-rank-general-v4-ensemble"
+    assert checkpoint_for_cells("grnular-jac", 500, every_gene=True) == "grnular-jac-general"
+    assert shipped_every_gene("grnular-rank-general-v6-ensemble")
+    assert not shipped_every_gene("grnular-rank-general-ensemble") and not shipped_every_gene("grnular-clean")
+    X = pd.read_csv(linear_data / "ExpressionData.csv.gz", index_col=0).T.to_numpy(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        none = score_matrix(X, None, "grnular-rank")
+        every = score_matrix(X, np.arange(5), "grnular-rank")
+        v7 = score_matrix(X, np.arange(5), "grnular-rank", checkpoint="grnular-rank-general-v6-ensemble")
+        usual = score_matrix(X, np.arange(5), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
+        with_tfs = score_matrix(X, np.array([0, 1]), "grnular-rank")
+        with_tfs_usual = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
+    np.testing.assert_array_equal(none, v7)
+    np.testing.assert_array_equal(every, v7)
+    assert not np.array_equal(v7, usual)
+    np.testing.assert_array_equal(with_tfs, with_tfs_usual)
+    assert (none[~np.eye(5, dtype=bool)] > 0).all() and np.allclose(none, none.T)  # every pair, undirected
+    assert none[0, 2] == none[0].max() and none[1, 3] == none[1].max()  # A → X and B → Y stand out in their rows
+    out = linear_data / "edges.tsv"
+    assert main(["infer", str(linear_data / "ExpressionData.csv.gz"), "-o", str(out)]) == 0
+    edges = pd.read_csv(out, sep="\t")
+    assert set(edges["TF"]) == set("ABXYZ") and len(edges) == 5 * 4
+    assert "error" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("header", ["TF,target\n", "regulator\ttarget\n", "gene1,gene2\n", "source target\n", ""])
 def test_truth_header_is_not_counted_as_an_edge(tmp_path, header):
     from grnular_lib.network import read_truth

@@ -28,7 +28,9 @@ def test_engines_list_exactly_their_registered_methods():
 def test_records_and_lookups():
     assert get_method("GRNUlar").label == "GRNUlar"
     assert method_label("pearson") == "Pearson-TF" and method_label("my-variant") == "my-variant"
-    assert [m for m in METHODS.values() if not m.needs_tfs and m.engine == "unrolled"] == [METHODS["glad"]]
+    # grnular-rank takes every gene as a candidate regulator without a TF list; GLAD uses none
+    assert [m for m in METHODS.values() if not m.needs_tfs and m.engine == "unrolled"] == [METHODS["grnular-rank"],
+                                                                                          METHODS["glad"]]
     assert METHODS["grnboost2"].run_label(False) == "GRNBoost2 (no TFs)"
     assert METHODS["glasso"].run_label(False) == "GLASSO"
     assert set(method_names(kind="floor")) == {"pearson", "precision", "ridge", "rank-average"}

@@ -136,7 +136,8 @@ def test_sergio_ds_chain_override_gives_the_ds_data_depth():
 
 
 @pytest.mark.parametrize("kw, words", [(dict(split="holdout"), ["split"]), (dict(colour=1), ["colour", "fixable"]),
-                                       (dict(noise="heavy"), ["noise", "clean"]), (dict(max_genes=10), ["max_genes"])])
+                                       (dict(noise="heavy"), ["noise", "clean"]), (dict(max_genes=10), ["max_genes"]),
+                                       (dict(every_gene=1.5), ["every_gene=1.5", "True"])])
 def test_general_bad_input(kw, words):
     with pytest.raises(InputError) as err:
         general_corpus(1, 0, progress=False, **kw)
@@ -157,3 +158,24 @@ def test_version_4_of_the_ranges_differs_only_in_the_cells():
         np.testing.assert_array_equal(old.data.truth_matrix(), new.data.truth_matrix())
     with pytest.raises(InputError, match="general setting version 2 is not in this library; choose one of 3, 4"):
         general_setting_version(2)
+
+
+def test_version_6_gives_every_gene_as_a_candidate_and_changes_nothing_else():
+    """Version 6 gives a method every gene as a candidate regulator; the expression, the truth and every other
+    parameter are those of the same seed's version-3 draw, whose candidates are the graph's TFs, and the genes that
+    are not TFs regulate nothing."""
+    from grnular_lib.simulate.general import general_setting_version
+
+    for i in range(4):
+        old = draw_general(general_seed(2, "train", i), max_genes=60, n_cells=100)
+        new = draw_general(general_seed(2, "train", i), max_genes=60, n_cells=100, setting=general_setting_version(6))
+        np.testing.assert_array_equal(old.data.expression, new.data.expression)
+        np.testing.assert_array_equal(old.data.truth_matrix(), new.data.truth_matrix())
+        assert not old.info["every_gene"] and new.info["every_gene"]
+        assert len(old.data.tfs) == old.info["n_tfs"] < len(old.data.genes)
+        assert set(old.data.truth["Gene1"]) <= set(old.data.tfs)
+        assert list(new.data.tfs) == list(new.data.genes) and new.info["n_tfs"] == old.info["n_tfs"]
+        assert {k: v for k, v in old.info.items() if k not in ("every_gene", "setting")} == \
+            {k: v for k, v in new.info.items() if k not in ("every_gene", "setting")}
+    every = draw_general(4, max_genes=60, n_cells=100, every_gene=True).data
+    assert list(every.tfs) == list(every.genes)

@@ -102,7 +102,8 @@ def predict(X: np.ndarray, tf_index: np.ndarray | None, *, method: str = DEFAULT
     X
         Cells × genes expression (raw scale; genes are z-scored inside).
     tf_index
-        TF columns of ``X`` (any subset, any order), or ``None`` (GLAD only).
+        TF columns of ``X`` (any subset, any order), or ``None``: GLAD ignores TFs, and ``grnular-rank`` then takes
+        every gene as a candidate regulator (its TF use is ``"optional"`` in :data:`~grnular_lib.methods.METHODS`).
     method
         One of :data:`MODEL_METHODS`.
     checkpoint
@@ -127,5 +128,7 @@ def predict(X: np.ndarray, tf_index: np.ndarray | None, *, method: str = DEFAULT
     dev = pick_device(device)
     model = load_model(name, checkpoint, device=dev)
     torch.manual_seed(seed)
+    if uses_tfs and (tf_index is None or len(tf_index) == 0):  # an optional TF list not given: every gene
+        tf_index = np.arange(np.shape(X)[1])
     problem = make_problem(X, tf_index if uses_tfs else None, device=dev)
     return model_scores(model, problem, seed=seed)

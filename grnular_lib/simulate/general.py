@@ -6,7 +6,8 @@ A problem is a graph from one of two families — the paper's §3.2 random graph
 project's SERGIO engine over 1–10 cell types and 100–3,000 cells (8,000 in version 4), and observed clean, after
 dropout, or through SERGIO's full DS noise chain followed by ``log1p`` (what a user feeds a method) at a sequencing
 depth from SERGIO's DS value (about 100 counts per cell, 82–91 % zeros) to that of a deeply sequenced experiment
-(about 10,000 counts per cell, the 10–40 % zeros of the BEELINE datasets). :data:`GENERAL_SETTING` lists every
+(about 10,000 counts per cell, the 10–40 % zeros of the BEELINE datasets); a method is given the graph's TFs as
+candidate regulators, or (version 6) every gene. :data:`GENERAL_SETTING` lists every
 range, for model cards; :func:`draw_general` draws one problem from a seed; :func:`general_corpus` draws many, with
 seed streams that differ structurally between the ``train``, ``val`` and ``test`` splits.
 """
@@ -77,6 +78,10 @@ class GeneralSetting:
         none), and its percentile when it has (uniform; DS data 82).
     ds_noise
         The DS chain's fixed parameters (SERGIO's DS1–DS3 values; the library size's spread is ``library_scale``).
+    every_gene_probability
+        Probability that a method is given every gene as a candidate regulator rather than the graph's TFs (as when a
+        user has no TF list, and in BEELINE's synthetic and curated benchmarks). The truth is unchanged: the genes
+        that are not TFs regulate nothing.
 
     Version 2 added the depth and the optional dropout of the DS chain (version 1: always 4.6 and 82), the modules,
     orphan genes and idle TFs of the hierarchical family (version 1: none), and TF ratios up to 50 % (version 1:
@@ -89,7 +94,11 @@ class GeneralSetting:
     on DS1 with the noise chain and on mHSC-GM (README, "Which method to use"). Version 5 narrows the cells to
     1,000–3,000 (otherwise unchanged): a model that sees only that range learns how far conditional evidence
     (ridge, partial correlation) can be trusted when many cells estimate it precisely, which features that do not
-    change with the number of cells cannot tell a model trained on 100–3,000 (README, "Many cells").
+    change with the number of cells cannot tell a model trained on 100–3,000 (README, "Many cells"). Version 6 gives
+    every gene as a candidate regulator in every problem (otherwise version 3; whether it does comes from a fifth
+    stream of the seed, so the draw is otherwise unchanged): models trained with the TFs as candidates lose half their
+    lead over the floors when every gene is one, and ``grnular-rank`` runs models trained on version 6 without a TF
+    list (README, "Without a TF list").
     """
 
     name: str = "general"
@@ -119,6 +128,7 @@ class GeneralSetting:
     ds_dropout_percentile: tuple[float, float] = (20.0, 82.0)
     ds_noise: tuple[tuple[str, Any], ...] = (("outlier_prob", 0.01), ("library_scale", 0.4), ("dropout_shape", 6.5),
                                              ("counts", True))
+    every_gene_probability: float = 0.0
 
     def to_dict(self, max_genes: int | None = None) -> dict[str, Any]:
         """A JSON-ready dict of every range (for model cards); ``max_genes``: the upper end of the genes a corpus
@@ -133,10 +143,12 @@ class GeneralSetting:
 #: The ``general`` distribution's ranges, as recorded in model cards: the default version.
 GENERAL_SETTING = GeneralSetting()
 #: Every version of the ranges this library can draw, by number (a checkpoint's card names its own; versions 4
-#: and 5 differ from 3 only in their cells, so each draws its problems exactly as the version's checkpoints saw them).
+#: and 5 differ from 3 only in their cells and version 6 only in its candidate regulators, so each draws its problems
+#: exactly as the version's checkpoints saw them).
 GENERAL_SETTINGS: dict[int, GeneralSetting] = {3: GENERAL_SETTING,
                                                4: replace(GENERAL_SETTING, version=4, cells=(100, 8000)),
-                                               5: replace(GENERAL_SETTING, version=5, cells=(1000, 3000))}
+                                               5: replace(GENERAL_SETTING, version=5, cells=(1000, 3000)),
+                                               6: replace(GENERAL_SETTING, version=6, every_gene_probability=1.0)}
 
 
 def general_setting_version(version: int) -> GeneralSetting:
@@ -150,7 +162,7 @@ def general_setting_version(version: int) -> GeneralSetting:
 OVERRIDABLE = ("family", "n_genes", "tf_ratio", "n_cell_types", "n_cells", "noise", "dropout_percentile", "noise_q",
                "decay", "p_repression", "sparsity", "n_levels", "master_fraction", "mean_regulators",
                "outdegree_sigma", "module_sharing", "orphan_fraction", "idle_tf_fraction", "library_mean",
-               "ds_dropout_percentile")
+               "ds_dropout_percentile", "every_gene")
 #: The DS chain exactly as in SERGIO's DS1–DS3, as overrides of a ``noise="ds"`` draw.
 SERGIO_DS_CHAIN: dict[str, Any] = {"library_mean": 4.6, "ds_dropout_percentile": 82.0}
 
@@ -180,12 +192,13 @@ def _log_uniform(rng: np.random.Generator, lo: float, hi: float) -> float:
 
 
 def _draw_parameters(rng: np.random.Generator, noise_rng: np.random.Generator, module_rng: np.random.Generator,
-                     setting: GeneralSetting, max_genes: int) -> dict[str, Any]:
+                     candidate_rng: np.random.Generator, setting: GeneralSetting, max_genes: int) -> dict[str, Any]:
     """Every parameter of a problem, always drawn in the same order (an override never shifts the others).
 
     The parameters added in version 2 come from their own streams (the DS chain's depth and dropout first from the
     technical-noise stream, the graph's modules, orphan genes and idle TFs from a fourth child of the seed), so a
-    version-1 draw's other parameters and its random graphs are unchanged.
+    version-1 draw's other parameters and its random graphs are unchanged; whether every gene is a candidate
+    regulator (``every_gene``; version 6) comes from a fifth child, and is drawn in every version.
     """
     s = setting
     return {
@@ -210,6 +223,7 @@ def _draw_parameters(rng: np.random.Generator, noise_rng: np.random.Generator, m
         "library_mean": float(noise_rng.uniform(*s.library_mean)),
         "ds_dropout_percentile": (float(noise_rng.uniform(*s.ds_dropout_percentile))
                                   if noise_rng.random() < s.ds_dropout_probability else None),
+        "every_gene": bool(candidate_rng.random() < s.every_gene_probability),
     }
 
 
@@ -224,6 +238,9 @@ def _check_overrides(overrides: dict[str, Any]) -> None:
     for key in ("n_genes", "n_cell_types", "n_cells", "n_levels"):
         if key in overrides and (int(overrides[key]) != overrides[key] or overrides[key] < 1):
             raise InputError(f"{key}={overrides[key]}: give a positive whole number")
+    if "every_gene" in overrides and not isinstance(overrides["every_gene"], bool):
+        raise InputError(f"every_gene={overrides['every_gene']!r}: give True (every gene a candidate regulator) or "
+                         "False (the graph's TFs)")
 
 
 def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL_SETTING.genes[1],
@@ -257,10 +274,11 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
         raise InputError(f"max_genes={max_genes}: give a whole number >= {setting.genes[0]}")
     _check_overrides(overrides)
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(int(seed))
-    graph_seed, engine_seed, noise_seed, module_seed = ss.spawn(4)
+    graph_seed, engine_seed, noise_seed, module_seed, candidate_seed = ss.spawn(5)
     rng, noise_rng = np.random.default_rng(graph_seed), np.random.default_rng(noise_seed)
-    p = {**_draw_parameters(rng, noise_rng, np.random.default_rng(module_seed), setting, int(max_genes)),
-         **overrides}
+    candidate_rng = np.random.default_rng(candidate_seed)
+    p = {**_draw_parameters(rng, noise_rng, np.random.default_rng(module_seed), candidate_rng, setting,
+                            int(max_genes)), **overrides}
     if p["family"] == "random":
         n_tf = max(1, round(p["tf_ratio"] * p["n_genes"]))
         p["sparsity"] = float(min(p["sparsity"], setting.max_regulators / n_tf))
@@ -297,7 +315,8 @@ def draw_general(seed: int | np.random.SeedSequence, *, max_genes: int = GENERAL
     obs = pd.DataFrame({"cell_type": np.repeat(np.arange(B), C)},
                        index=[f"type{b}_cell{c}" for b in range(B) for c in range(C)])
     data = GRNDataset(name=f"{name}/{p['family']}/{p['noise']}", expression=x.transpose(0, 2, 1).reshape(B * C, -1),
-                      genes=grn.genes, tfs=grn.tfs, truth=grn.to_network_frame(), obs=obs)
+                      genes=grn.genes, tfs=grn.genes if p["every_gene"] else grn.tfs, truth=grn.to_network_frame(),
+                      obs=obs)
     if p["noise"] != "dropout":
         p["dropout_percentile"] = settings.dropout_percentile
     if p["noise"] != "ds":
