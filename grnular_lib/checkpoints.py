@@ -99,7 +99,7 @@ def shipped_every_gene(name: str) -> bool:
 
 
 def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False) -> str:
-    """The shipped checkpoint a method uses by default on data with ``n_cells`` cells.
+    """The shipped checkpoint a method uses by default on data with ``n_cells`` cells (and a TF list or not).
 
     Among the method's :func:`default_checkpoint` and the :data:`CELL_RANGE_ENSEMBLES` of the method, those trained
     on a range of cells that holds ``n_cells`` compete (an ensemble's range: the cells every member was trained on),
