@@ -83,13 +83,13 @@ def test_default_model_without_tfs_takes_every_gene_with_the_model_trained_that_
         warnings.simplefilter("error")
         none = score_matrix(X, None, "grnular-rank")
         every = score_matrix(X, np.arange(5), "grnular-rank")
-        v7 = score_matrix(X, np.arange(5), "grnular-rank", checkpoint="grnular-rank-general-v6-ensemble")
+        trained = score_matrix(X, np.arange(5), "grnular-rank", checkpoint="grnular-rank-general-v6-ensemble")
         usual = score_matrix(X, np.arange(5), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
         with_tfs = score_matrix(X, np.array([0, 1]), "grnular-rank")
         with_tfs_usual = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
-    np.testing.assert_array_equal(none, v7)
-    np.testing.assert_array_equal(every, v7)
-    assert not np.array_equal(v7, usual)
+    np.testing.assert_array_equal(none, trained)
+    np.testing.assert_array_equal(every, trained)
+    assert not np.array_equal(trained, usual)
     np.testing.assert_array_equal(with_tfs, with_tfs_usual)
     assert (none[~np.eye(5, dtype=bool)] > 0).all() and np.allclose(none, none.T)  # every pair, undirected
     assert none[0, 2] == none[0].max() and none[1, 3] == none[1].max()  # A → X and B → Y stand out in their rows
