@@ -112,7 +112,7 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("expression", help="BEELINE-style .csv/.csv.gz/.tsv (genes × cells) or .h5ad (cells × genes)")
     p.add_argument("--tfs", help="TF file: symbols separated by newlines, commas or spaces, or a CSV with a header and "
                    "symbols in the first column (BEELINE's *-tfs.csv); without it every gene is a candidate "
-                   "regulator (grnular-rank then runs grnular-rank-general-v6-ensemble, trained that way)")
+                   "regulator (grnular-rank then runs grnular-rank-general-v6-ensemble, trained that way, up to 3,000 cells)")
     p.add_argument("--method", default=DEFAULT_METHOD,
                    help="one of " + ", ".join(method_names()) + f" (default: {DEFAULT_METHOD})")
     p.add_argument("--checkpoint", help="checkpoint of a trained model: a file or a shipped name (default: the "
