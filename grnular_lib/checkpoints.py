@@ -57,23 +57,30 @@ def default_checkpoint(method: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def shipped_training_range(name: str) -> tuple[str, int, int] | None:
-    """Method and fewest and most cells per problem a shipped checkpoint, or every member of a shipped ensemble, was
-    trained on (from the ``general`` version its training record names; for an ensemble the range all its members
-    saw); ``None`` for other training data."""
+def _shipped_general_ranges(name: str) -> tuple[tuple[str, Any], ...] | None:
+    """Method and ``general`` ranges (:class:`~grnular_lib.simulate.general.GeneralSetting`) of a shipped checkpoint,
+    or of every member of a shipped ensemble, from the version their training records name; ``None`` when any of
+    them was trained on other data."""
     from .simulate.general import GENERAL_SETTINGS
 
-    methods, lows, tops = set(), [], []
+    out = []
     for member in SHIPPED_ENSEMBLES.get(name, (name,)):
         ck = load_checkpoint(resolve_checkpoint(member))
         setting = ck["training"].get("setting") or {}
         if setting.get("distribution") != "general" or setting.get("version") not in GENERAL_SETTINGS:
             return None
-        methods.add(ck["method"])
-        low, top = GENERAL_SETTINGS[setting["version"]].cells
-        lows.append(low)
-        tops.append(top)
-    return (methods.pop(), max(lows), min(tops)) if len(methods) == 1 else None
+        out.append((ck["method"], GENERAL_SETTINGS[setting["version"]]))
+    return tuple(out)
+
+
+def shipped_training_range(name: str) -> tuple[str, int, int] | None:
+    """Method and fewest and most cells per problem a shipped checkpoint, or every member of a shipped ensemble, was
+    trained on (from the ``general`` version its training record names; for an ensemble the range all its members
+    saw); ``None`` for other training data."""
+    members = _shipped_general_ranges(name)
+    if members is None or len({method for method, _ in members}) != 1:
+        return None
+    return (members[0][0], max(r.cells[0] for _, r in members), min(r.cells[1] for _, r in members))
 
 
 #: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
@@ -84,18 +91,11 @@ CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v4-ensemble", "gr
 EVERY_GENE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v6-ensemble",)
 
 
-@lru_cache(maxsize=None)
 def shipped_every_gene(name: str) -> bool:
     """Whether a shipped checkpoint, or every member of a shipped ensemble, was trained only on problems that give
     every gene as a candidate regulator (a ``general`` version whose candidates are always every gene)."""
-    from .simulate.general import GENERAL_SETTINGS
-
-    for member in SHIPPED_ENSEMBLES.get(name, (name,)):
-        setting = load_checkpoint(resolve_checkpoint(member))["training"].get("setting") or {}
-        ranges = GENERAL_SETTINGS.get(setting.get("version")) if setting.get("distribution") == "general" else None
-        if ranges is None or ranges.every_gene_probability < 1:
-            return False
-    return True
+    members = _shipped_general_ranges(name)
+    return members is not None and all(r.every_gene_probability >= 1 for _, r in members)
 
 
 def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False) -> str:
