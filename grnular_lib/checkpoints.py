@@ -30,7 +30,8 @@ DEFAULT_SETTING = "general"
 SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
     "grnular-rank-general-ensemble": ("grnular-rank-general", "grnular-rank-general-seed1",
                                       "grnular-rank-general-seed2"),
-    # the same three seeds on version 4 of the general distribution (up to 8,000 cells): for data with many cells
+    # the same three seeds on version 4 of the general distribution (100-8,000 cells): what grnular-rank ran on more
+    # than 3,000 cells before version 7's models, kept to compare with them
     "grnular-rank-general-v4-ensemble": ("grnular-rank-general-v4", "grnular-rank-general-v4-seed1",
                                          "grnular-rank-general-v4-seed2"),
     # the same three seeds on version 5 (1,000-3,000 cells only): models that saw only data with many cells
@@ -45,6 +46,9 @@ SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
 # row is scored): what grnular-rank runs without a TF list; README, "Without a TF list"
 SHIPPED_ENSEMBLES["grnular-rank-general-v6-ensemble"] = ("grnular-rank-general-v6", "grnular-rank-general-v6-seed1",
                                                          "grnular-rank-general-v6-seed2")
+# two seeds on version 7 (3,000-8,000 cells only): what grnular-rank runs on more than 3,000 cells; README, "Many
+# cells" (a third did not fit in memory beside them: each run holds about 12 GB)
+SHIPPED_ENSEMBLES["grnular-rank-general-v7-ensemble"] = ("grnular-rank-general-v7", "grnular-rank-general-v7-seed1")
 # the default's three models and the three of version 5, averaged: what grnular-rank runs on 1,000-3,000 cells
 SHIPPED_ENSEMBLES["grnular-rank-general-v3v5-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
                                                            *SHIPPED_ENSEMBLES["grnular-rank-general-v5-ensemble"])
@@ -85,7 +89,7 @@ def shipped_training_range(name: str) -> tuple[str, int, int] | None:
 
 #: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
 #: trained with the default's command, on the default's or another range of cells (``--general-version``)
-CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v4-ensemble", "grnular-rank-general-v3v5-ensemble")
+CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v3v5-ensemble", "grnular-rank-general-v7-ensemble")
 #: Shipped ensembles that :func:`checkpoint_for_cells` chooses when every gene is a candidate regulator (no TF list):
 #: their members were trained on problems that give every gene as a candidate (:func:`shipped_every_gene`)
 EVERY_GENE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v6-ensemble",)
@@ -105,9 +109,9 @@ def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False)
     on a range of cells that holds ``n_cells`` compete (an ensemble's range: the cells every member was trained on),
     and the narrowest range (in ratio of most to fewest cells) wins; the default wins a tie. A model that saw only
     problems like the user's knows better how far each kind of evidence can be trusted there (README, "Many cells":
-    from 1,000 to 3,000 cells the default's models averaged with three trained on that range only lead; above 3,000,
-    three trained on up to 8,000). Beyond every range, the one trained on the most cells; below every range, the
-    default.
+    from 1,000 to 2,999 cells the default's models averaged with three trained on 1,000–3,000 only lead; from 3,000,
+    models trained on 3,000–8,000 only). Beyond every range, the narrowest of those trained on the most cells; below
+    every range, the default.
 
     With ``every_gene`` (no TF list: every gene is a candidate regulator) an ensemble of :data:`EVERY_GENE_ENSEMBLES`
     for the method whose range of cells holds ``n_cells`` comes first: models trained with a TF list learned that
@@ -128,8 +132,10 @@ def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False)
     holding = [(r[2] / r[1], i, name) for i, (name, r) in enumerate(candidates) if r[1] <= n_cells <= r[2]]
     if holding:
         return min(holding)[2]
-    most = max(candidates, key=lambda c: c[1][2])
-    return most[0] if n_cells > most[1][2] else default
+    top = max(r[2] for _, r in candidates)
+    if n_cells <= top:
+        return default
+    return min((r[2] / r[1], i, name) for i, (name, r) in enumerate(candidates) if r[2] == top)[2]
 
 
 def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],

@@ -74,7 +74,7 @@ def test_default_model_without_tfs_takes_every_gene_with_the_model_trained_that_
 
     assert checkpoint_for_cells("grnular-rank", 500, every_gene=True) == "grnular-rank-general-v6-ensemble"
     assert checkpoint_for_cells("grnular-rank", 2000, every_gene=True) == "grnular-rank-general-v6-ensemble"
-    assert checkpoint_for_cells("grnular-rank", 5000, every_gene=True) == "grnular-rank-general-v4-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 5000, every_gene=True) == "grnular-rank-general-v7-ensemble"
     assert checkpoint_for_cells("grnular-jac", 500, every_gene=True) == "grnular-jac-general"
     assert shipped_every_gene("grnular-rank-general-v6-ensemble")
     assert not shipped_every_gene("grnular-rank-general-ensemble") and not shipped_every_gene("grnular-clean")
@@ -132,8 +132,9 @@ def test_edge_list_names_are_stripped_like_the_truth(tmp_path):
 
 def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
     """The default grnular-rank follows the number of cells: the ensemble trained on the narrowest range that holds
-    them (1,000–3,000 cells: the v3v5 ensemble, silently, as documented); beyond the default's 3,000 the one trained on
-    up to 8,000, with one warning line naming both; nothing changes when a checkpoint is chosen."""
+    them (1,000–2,999 cells: the v3v5 ensemble, silently, as documented; from 3,000 the v7 ensemble, trained on
+    3,000–8,000 only), with one warning line naming both beyond the default's 3,000; nothing changes when a checkpoint
+    is chosen."""
     import warnings
 
     from grnular_lib.checkpoints import checkpoint_for_cells
@@ -142,18 +143,20 @@ def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
     assert checkpoint_for_cells("grnular-rank", 999) == "grnular-rank-general-ensemble"
     assert checkpoint_for_cells("grnular-rank", 10) == "grnular-rank-general-ensemble"  # below every range
     assert checkpoint_for_cells("grnular-rank", 1000) == "grnular-rank-general-v3v5-ensemble"
-    assert checkpoint_for_cells("grnular-rank", 3000) == "grnular-rank-general-v3v5-ensemble"
-    assert checkpoint_for_cells("grnular-rank", 3001) == "grnular-rank-general-v4-ensemble"
-    assert checkpoint_for_cells("grnular-rank", 50000) == "grnular-rank-general-v4-ensemble"  # the widest there is
+    assert checkpoint_for_cells("grnular-rank", 2999) == "grnular-rank-general-v3v5-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 3000) == "grnular-rank-general-v7-ensemble"  # the narrower range
+    assert checkpoint_for_cells("grnular-rank", 8000) == "grnular-rank-general-v7-ensemble"
+    # beyond every range: of those trained on the most cells (v4's 100-8,000 too), the narrowest
+    assert checkpoint_for_cells("grnular-rank", 50000) == "grnular-rank-general-v7-ensemble"
     assert checkpoint_for_cells("grnular-jac", 50000) == "grnular-jac-general"  # no other range shipped
     rng = np.random.default_rng(0)
     X = rng.gamma(2, 1, (3100, 6)).astype(np.float32)
-    with pytest.warns(UserWarning, match=r"3100 cells: more than the 3,000 .* using grnular-rank-general-v4-ensemble"
+    with pytest.warns(UserWarning, match=r"3100 cells: more than the 3,000 .* using grnular-rank-general-v7-ensemble"
                                          r", trained on up to 8,000 \(pass --checkpoint grnular-rank-general-ensemble"):
         routed = score_matrix(X, np.array([0, 1]), "grnular-rank")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        wide = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v4-ensemble")
+        wide = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v7-ensemble")
         usual = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
         within = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank")
         narrow = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v3v5-ensemble")

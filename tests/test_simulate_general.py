@@ -144,18 +144,25 @@ def test_general_bad_input(kw, words):
     assert all(w in str(err.value) for w in words)
 
 
-def test_version_4_of_the_ranges_differs_only_in_the_cells():
-    """Version 4 (up to 8,000 cells) differs from the default version 3 only in the cells: the same seed gives the
-    same graph and parameters, with the cell count drawn from each version's range."""
+def test_versions_4_5_and_7_of_the_ranges_differ_only_in_the_cells():
+    """Versions 4 (up to 8,000 cells), 5 (1,000–3,000) and 7 (3,000–8,000) differ from the default version 3 only in
+    the cells: the same seed gives the same graph and parameters, with the cell count drawn from each version's
+    range."""
+    from dataclasses import replace
+
     from grnular_lib.simulate.general import GENERAL_SETTINGS, general_setting_version
 
-    v4 = general_setting_version(4)
-    assert v4.cells == (100, 8000) and GENERAL_SETTING.cells == (100, 3000) and GENERAL_SETTINGS[3] is GENERAL_SETTING
-    for i in range(6):
-        old = draw_general(general_seed(2, "train", i), max_genes=80)
-        new = draw_general(general_seed(2, "train", i), max_genes=80, setting=v4)
-        assert old.info["n_cells"] <= 3000 and old.info["n_genes"] == new.info["n_genes"]
-        np.testing.assert_array_equal(old.data.truth_matrix(), new.data.truth_matrix())
+    assert GENERAL_SETTING.cells == (100, 3000) and GENERAL_SETTINGS[3] is GENERAL_SETTING
+    for version, cells in ((4, (100, 8000)), (5, (1000, 3000)), (7, (3000, 8000))):
+        setting = general_setting_version(version)
+        assert setting == replace(GENERAL_SETTING, version=version, cells=cells)
+        for i in range(3):
+            old = draw_general(general_seed(2, "train", i), max_genes=80)
+            new = draw_general(general_seed(2, "train", i), max_genes=80, setting=setting)
+            slack = new.info["n_cell_types"]  # cells are split evenly over the cell types, so the count rounds
+            assert old.info["n_cells"] <= 3000 + slack and cells[0] - slack <= new.info["n_cells"] <= cells[1] + slack
+            assert old.info["n_genes"] == new.info["n_genes"]
+            np.testing.assert_array_equal(old.data.truth_matrix(), new.data.truth_matrix())
     with pytest.raises(InputError, match="general setting version 2 is not in this library; choose one of 3, 4"):
         general_setting_version(2)
 
