@@ -84,8 +84,8 @@ chapter.shape_table()
 # AUPRC with the paper's undirected protocol on simulated and DS data, BEELINE's directed TF → gene protocol on real
 # data. Each cell is compared on the datasets every method scored; a margin is the mean difference in AUPRC there.
 # GRNUlar-rank without a checkpoint is what `grnular infer` runs: the checkpoint follows the number of cells (from
-# 1,000 to 3,000 cells the three default models averaged with three trained on that range only) and, where every gene
-# is a candidate regulator, runs three models trained that way. Runs named with a
+# 1,000 to 2,999 cells the three default models averaged with three trained on 1,000–3,000 only; from 3,000 two
+# trained on 3,000–8,000 only) and, where every gene is a candidate regulator, runs three models trained that way. Runs named with a
 # checkpoint in brackets are other training runs of a model: `grnular-rank-general-ensemble` is the usual default
 # alone, and `grnular-rank-general-indirect-ensemble` is its recipe with pairs linked through one gene trained towards
 # 0.1 instead of 0, as real reference networks list such associations.
