@@ -110,8 +110,8 @@ def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False)
     and the narrowest range (in ratio of most to fewest cells) wins; the default wins a tie. A model that saw only
     problems like the user's knows better how far each kind of evidence can be trusted there (README, "Many cells":
     from 1,000 to 2,999 cells the default's models averaged with three trained on 1,000–3,000 only lead; from 3,000,
-    models trained on 3,000–8,000 only). Beyond every range, the narrowest of those trained on the most cells; below
-    every range, the default.
+    models trained on 3,000–8,000 only). Beyond every range, the one trained on the most cells; below every range,
+    the default.
 
     With ``every_gene`` (no TF list: every gene is a candidate regulator) an ensemble of :data:`EVERY_GENE_ENSEMBLES`
     for the method whose range of cells holds ``n_cells`` comes first: models trained with a TF list learned that
@@ -132,10 +132,8 @@ def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False)
     holding = [(r[2] / r[1], i, name) for i, (name, r) in enumerate(candidates) if r[1] <= n_cells <= r[2]]
     if holding:
         return min(holding)[2]
-    top = max(r[2] for _, r in candidates)
-    if n_cells <= top:
-        return default
-    return min((r[2] / r[1], i, name) for i, (name, r) in enumerate(candidates) if r[2] == top)[2]
+    most = max(candidates, key=lambda c: c[1][2])
+    return most[0] if n_cells > most[1][2] else default
 
 
 def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],
