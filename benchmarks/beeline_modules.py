@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from grnular_lib.dataset import GRNDataset
 
 FLOORS = ("pearson", "precision", "ridge", "rank-average")
 
@@ -37,42 +41,47 @@ def main(argv: list[str] | None = None) -> int:
 
     from grnular_lib.data.beeline import load_beeline
     from grnular_lib.data.case_study import read_go_sets
-    from grnular_lib.errors import InputError
-    from grnular_lib.infer import check_method, score_matrix
-    from grnular_lib.metrics import score
+    from grnular_lib.errors import GRNularError
+    from grnular_lib.infer import check_method
 
     try:
         methods = list(dict.fromkeys([check_method(m) for m in args.methods] + list(FLOORS)))
         (term, members), = read_go_sets([args.go]).items()
-    except InputError as err:
+        datasets = [load_beeline(*_split(spec), network) for spec in args.beeline for network in args.networks]
+    except GRNularError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    members = set(members)
-    rows = []
-    for spec in args.beeline:
-        dataset, _, geneset = spec.partition("/")
-        geneset = geneset or "TFs+500"
-        for network in args.networks:
-            data = load_beeline(dataset, geneset, network)
-            X, tf, truth = data.expression, np.asarray(data.tf_index), data.truth_matrix()
-            genes = np.asarray([str(g).upper() for g in data.genes])
-            in_term = np.isin(genes[tf], list(members))
-            row = {"dataset": f"{dataset}/{geneset}", "network": network, "TFs": len(tf),
-                   "TFs in term": int(in_term.sum()),
-                   "their edges": int((truth[tf[in_term]] != 0).sum()), "edges": int((truth[tf] != 0).sum())}
-            for method in methods:
-                S = score_matrix(X, tf, method, gene_names=list(genes))
-                row[f"{method} all"] = score(S, truth, protocol="tf", tf_index=tf)["auprc"]
-                row[f"{method} without"] = score(S, truth, protocol="tf", tf_index=tf[~in_term])["auprc"]
-            for part in ("all", "without"):
-                row[f"best floor {part}"] = max(row[f"{f} {part}"] for f in FLOORS)
-            rows.append(row)
-            print(f"{row['dataset']} {network}: done", file=sys.stderr, flush=True)
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame([_row(data, methods, set(members)) for data in datasets])
     with pd.option_context("display.width", 250, "display.max_columns", 50, "display.precision", 3):
         print(f"Left out: the TFs annotated to {term}.")
         print(frame.to_string(index=False))
     return 0
+
+
+def _split(spec: str) -> tuple[str, str]:
+    dataset, _, geneset = spec.partition("/")
+    return dataset, geneset or "TFs+500"
+
+
+def _row(data: GRNDataset, methods: list[str], members: set[str]) -> dict[str, Any]:
+    """One dataset × network: AUPRC of each method with every TF and without the TFs in ``members``."""
+    from grnular_lib.infer import score_matrix
+    from grnular_lib.metrics import score
+
+    X, tf, truth = data.expression, np.asarray(data.tf_index), data.truth_matrix()
+    genes = np.asarray([str(g).upper() for g in data.genes])
+    in_term = np.isin(genes[tf], list(members))
+    dataset, _, network = data.name.rpartition("/")
+    row = {"dataset": dataset, "network": network, "TFs": len(tf), "TFs in term": int(in_term.sum()),
+           "their edges": int((truth[tf[in_term]] != 0).sum()), "edges": int((truth[tf] != 0).sum())}
+    for method in methods:
+        S = score_matrix(X, tf, method, gene_names=list(genes))
+        row[f"{method} all"] = score(S, truth, protocol="tf", tf_index=tf)["auprc"]
+        row[f"{method} without"] = score(S, truth, protocol="tf", tf_index=tf[~in_term])["auprc"]
+    for part in ("all", "without"):
+        row[f"best floor {part}"] = max(row[f"{f} {part}"] for f in FLOORS)
+    print(f"{data.name}: done", file=sys.stderr, flush=True)
+    return row
 
 
 if __name__ == "__main__":
