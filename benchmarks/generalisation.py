@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     matplotlib.use("Agg")
     from grnular_lib import generalisation as gen
-    from grnular_lib.errors import InputError
+    from grnular_lib.errors import GRNularError, InputError
 
     try:
         runs = [gen.Run(m) for m in args.methods if m not in args.skip and not (args.quick and m in QUICK_SKIP)]
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             if cluster is not None:
                 client.close()
                 cluster.close()
-    except InputError as exc:
+    except GRNularError as exc:  # bad arguments, or data missing from the mirror
         print(f"grnular: error: {exc}", file=sys.stderr)
         return 2
     summary = gen.summarise_cells(results)
