@@ -43,7 +43,7 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
         For the unrolled models: a checkpoint file or a shipped name; ``None`` takes the method's default for the
         data's number of cells (:func:`grnular_lib.checkpoints.checkpoint_for_cells`: for ``grnular-rank`` the
         shipped ensemble of three seeds trained on 100–3,000 cells; from 1,000 to 2,999 cells those three averaged
-        with three trained on 1,000–3,000 only; from 3,000 cells two trained on 3,000–8,000 only, with a warning
+        with three trained on 1,000–3,000 only; from 3,000 cells three trained on 3,000–8,000 only, with a warning
         above 3,000; without a TF list, or with every gene as a TF, up to 3,000 cells, three trained with every gene
         a candidate).
     seed
