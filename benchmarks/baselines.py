@@ -39,12 +39,23 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     os.environ["GRNULAR_CACHE_DIR"] = tempfile.mkdtemp(prefix="grnular-bench-")  # no cached baseline results
     from grnular_lib.data import load_sergio_ds
+    from grnular_lib.errors import GRNularError
     from grnular_lib.evaluate import dataset_labels, evaluate
+    from grnular_lib.methods import METHODS as REGISTRY
 
     methods = [m for m in args.methods if m not in args.skip]
+    unknown = [m for m in methods if m not in REGISTRY]
+    if unknown:
+        print(f"grnular: error: unknown method {', '.join(unknown)}: choose from {', '.join(REGISTRY)}",
+              file=sys.stderr)
+        return 2
+    try:  # every dataset is read before any method runs: one missing from the mirror is one line, not a traceback
+        datasets = [load_sergio_ds(name, args.replicate, noise=args.noise) for name in args.datasets]
+    except GRNularError as exc:
+        print(f"grnular: error: {exc}", file=sys.stderr)
+        return 2
     rows = []
-    for name in args.datasets:
-        data = load_sergio_ds(name, args.replicate, noise=args.noise)
+    for data in datasets:
         for method in methods:
             try:
                 with warnings.catch_warnings(record=True) as caught:

@@ -48,13 +48,23 @@ def main(argv: list[str] | None = None) -> int:
     from grnular_lib.data import load_sergio_ds
     from grnular_lib.infer import score_matrix
     from grnular_lib.methods import METHODS as REGISTRY
+    from grnular_lib.errors import GRNularError
     from grnular_lib.metrics import score
 
+    unknown = [m for m in args.methods if m not in REGISTRY]
+    if unknown:
+        print(f"grnular: error: unknown method {', '.join(unknown)}: choose from {', '.join(REGISTRY)}",
+              file=sys.stderr)
+        return 2
     if args.steps is not None:
         regdiffusion.DEFAULT_STEPS = args.steps
+    try:  # every dataset is read before any method runs: one missing from the mirror is one line, not a traceback
+        datasets = {name: load_sergio_ds(name, args.replicate, noise=args.noise) for name in args.datasets}
+    except GRNularError as exc:
+        print(f"grnular: error: {exc}", file=sys.stderr)
+        return 2
     rows = []
-    for name in args.datasets:
-        data = load_sergio_ds(name, args.replicate, noise=args.noise)
+    for name, data in datasets.items():
         truth = data.truth_matrix()
         for method in args.methods:
             spec = REGISTRY[method]
