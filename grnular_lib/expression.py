@@ -308,6 +308,9 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
                                     {"layer": layer, "use_raw": use_raw, "gene_symbols": gene_symbols})
     genes = pd.Index([g.strip() if isinstance(g, str) else g for g in frame.columns])  # "G1, G2", padded cells
     cells = pd.Index(frame.index)
+    if frame.shape[0] < MIN_CELLS or frame.shape[1] < 2:
+        raise InputError(f"{source}: {frame.shape[0]} cells × {frame.shape[1]} genes; need at least {MIN_CELLS} cells "
+                         "and 2 genes (networks are inferred from variation across cells)")
     decided = False
     if tfs is not None:
         tf_upper = {str(t).upper() for t in tfs}
@@ -334,9 +337,6 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
         dup = genes[genes.duplicated()].unique().tolist()
         raise InputError(f"{source}: duplicate gene names {dup[:5]} ({len(dup)} in all); make gene names unique "
                          "(e.g. aggregate or suffix duplicates) before inference")
-    if frame.shape[0] < MIN_CELLS or frame.shape[1] < 2:
-        raise InputError(f"{source}: {frame.shape[0]} cells × {frame.shape[1]} genes; need at least {MIN_CELLS} cells "
-                         "and 2 genes (networks are inferred from variation across cells)")
     X = frame.to_numpy(dtype=np.float64)
     finite = np.isfinite(X)
     if not finite.all():

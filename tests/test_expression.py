@@ -69,6 +69,15 @@ def test_duplicate_genes_too_small_and_constant(tmp_path, genes_by_cells):
     assert "GATA6" not in e.genes
 
 
+def test_a_header_without_genes_is_one_clear_error(tmp_path, genes_by_cells):
+    """A BEELINE file holding only its header row (cell names, no gene rows): an error naming the size, before the
+    orientation guess (which once indexed the first of no genes)."""
+    path = tmp_path / "header_only.csv"
+    genes_by_cells.iloc[:0].to_csv(path)
+    with pytest.raises(InputError, match="0 genes; need at least 3 cells and 2 genes"):
+        read_expression(path)
+
+
 def test_duplicate_genes_in_the_header_are_not_renamed(tmp_path, genes_by_cells):
     """A cells × genes file repeating a gene in its header: pandas would rename the repeat SOX2.1."""
     dup = genes_by_cells.rename(index={"SOX7": "SOX2"}).T
