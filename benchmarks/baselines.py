@@ -41,15 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     from grnular_lib.data import load_sergio_ds
     from grnular_lib.errors import GRNularError
     from grnular_lib.evaluate import dataset_labels, evaluate
-    from grnular_lib.methods import METHODS as REGISTRY
+    from grnular_lib.infer import check_method
 
-    methods = [m for m in args.methods if m not in args.skip]
-    unknown = [m for m in methods if m not in REGISTRY]
-    if unknown:
-        print(f"grnular: error: unknown method {', '.join(unknown)}: choose from {', '.join(REGISTRY)}",
-              file=sys.stderr)
-        return 2
-    try:  # every dataset is read before any method runs: one missing from the mirror is one line, not a traceback
+    try:  # methods and datasets are checked before any method runs: a bad one is one line, not a traceback
+        methods = list(dict.fromkeys(check_method(m) for m in args.methods if m not in args.skip))
         datasets = [load_sergio_ds(name, args.replicate, noise=args.noise) for name in args.datasets]
     except GRNularError as exc:
         print(f"grnular: error: {exc}", file=sys.stderr)

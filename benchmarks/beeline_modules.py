@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         (term, members), = read_go_sets([args.go]).items()
         datasets = [load_beeline(*_split(spec), network) for spec in args.beeline for network in args.networks]
     except GRNularError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"grnular: error: {err}", file=sys.stderr)
         return 2
     frame = pd.DataFrame([_row(data, methods, set(members)) for data in datasets])
     with pd.option_context("display.width", 250, "display.max_columns", 50, "display.precision", 3):

@@ -46,19 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["GRNULAR_CACHE_DIR"] = tempfile.mkdtemp(prefix="grnular-bench-")  # nothing cached
     from grnular_lib import regdiffusion
     from grnular_lib.data import load_sergio_ds
-    from grnular_lib.infer import score_matrix
-    from grnular_lib.methods import METHODS as REGISTRY
     from grnular_lib.errors import GRNularError
+    from grnular_lib.infer import check_method, score_matrix
+    from grnular_lib.methods import METHODS as REGISTRY
     from grnular_lib.metrics import score
 
-    unknown = [m for m in args.methods if m not in REGISTRY]
-    if unknown:
-        print(f"grnular: error: unknown method {', '.join(unknown)}: choose from {', '.join(REGISTRY)}",
-              file=sys.stderr)
-        return 2
     if args.steps is not None:
         regdiffusion.DEFAULT_STEPS = args.steps
-    try:  # every dataset is read before any method runs: one missing from the mirror is one line, not a traceback
+    try:  # methods and datasets are checked before any method runs: a bad one is one line, not a traceback
+        methods = list(dict.fromkeys(check_method(m) for m in args.methods))
         datasets = {name: load_sergio_ds(name, args.replicate, noise=args.noise) for name in args.datasets}
     except GRNularError as exc:
         print(f"grnular: error: {exc}", file=sys.stderr)
@@ -66,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for name, data in datasets.items():
         truth = data.truth_matrix()
-        for method in args.methods:
+        for method in methods:
             spec = REGISTRY[method]
             row = {"dataset": name, "genes": data.n_genes, "cells": data.expression.shape[0], "method": spec.label}
             for key, tf_index in (("TF rows", data.tf_index), ("all pairs", None)):
