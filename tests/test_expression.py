@@ -166,3 +166,13 @@ def test_tfs_absent_from_ensembl_ids_point_to_gene_symbols():
         match_tfs(["SOX2"], ["ENSG00000181449", "ENSG00000171056"])
     with pytest.raises(InputError, match=r"Ensembl ids\)\.$"):
         match_tfs(["SOX2"], ["GATA6", "CFC1"])
+
+
+@pytest.mark.parametrize("cells_in_rows", [False, True])
+def test_repeated_cell_names_are_kept_with_one_warning(tmp_path, genes_by_cells, cells_in_rows):
+    """As anndata warns on non-unique obs_names: each row stays a cell, and the warning names the repeat."""
+    dup = genes_by_cells.rename(columns={"type0_cell3": "type0_cell1"})
+    path = _beeline_file(tmp_path, dup.T if cells_in_rows else dup)
+    with pytest.warns(UserWarning, match=r"1 cell names occur more than once \(e.g. \['type0_cell1'\]\)"):
+        e = read_expression(path, cells_in_rows=cells_in_rows)
+    assert e.X.shape == (6, 4) and e.cells.count("type0_cell1") == 2
