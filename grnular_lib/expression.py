@@ -339,9 +339,9 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
                          "(e.g. aggregate or suffix duplicates) before inference")
     if cells.duplicated().any():
         dup = cells[cells.duplicated()].unique().astype(str).tolist()
-        warnings.warn(f"{source}: {len(dup)} cell names occur more than once (e.g. {dup[:3]}); each is kept as a separate "
-                      "cell. If the same cells were included twice, remove the repeats (they weigh twice); otherwise "
-                      "make the names unique (anndata: obs_names_make_unique)", stacklevel=2)
+        warnings.warn(f"{source}: {len(dup)} cell names occur more than once (e.g. {dup[:3]}); each is kept as a "
+                      "separate cell. If the same cells were included twice, remove the repeats (they weigh twice); "
+                      "otherwise make the names unique (anndata: obs_names_make_unique)", stacklevel=2)
     X = frame.to_numpy(dtype=np.float64)
     finite = np.isfinite(X)
     if not finite.all():
