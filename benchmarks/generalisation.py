@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "or more cells, one cell type, and fully random draws; default 0: none)")
     p.add_argument("--ds", nargs="*", default=["DS1", "DS2", "DS3"], choices=["DS1", "DS2", "DS3"],
                    help="SERGIO datasets (none: leave them out)")
+    p.add_argument("--sergio-reference", action="store_true",
+                   help="also score the DS1 replicate made by the original SERGIO code (clean and its noisy counts)")
     p.add_argument("--beeline", nargs="*", default=None,
                    help="BEELINE datasets, e.g. mDC or mDC/TFs+500 (default: every one in the mirror; none: leave "
                         "them out)")
@@ -102,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_real:
             if args.ds:
                 cells += gen.sergio_cells(names=args.ds)
+            if args.sergio_reference:
+                cells += gen.sergio_reference_cells()
             if args.beeline is None or args.beeline:
                 wanted = args.beeline or None
                 bee = gen.beeline_cells(datasets=wanted)

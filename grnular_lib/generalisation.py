@@ -7,7 +7,8 @@ held-out condition with one or more datasets:
   ``hierarchical``), graphs drawn from the **test** split of the ``general`` distribution
   (:func:`grnular_lib.simulate.general.general_corpus`) with :data:`GRID_FIXED` TF ratio, cell types and cells,
   the other parameters drawn — scored with the paper's undirected protocol;
-- the regenerated SERGIO DS1–DS3 (``clean`` and the ``ds`` chain, undirected protocol);
+- the regenerated SERGIO DS1–DS3 (``clean`` and the ``ds`` chain, undirected protocol), and on request the DS1
+  replicate made by the original SERGIO code (:func:`sergio_reference_cells`);
 - every BEELINE dataset of the data mirror with expression, against its STRING and non-specific ChIP-seq networks,
   scored with the directed TF → gene protocol (``"tf"`` in :mod:`grnular_lib.metrics`).
 
@@ -93,8 +94,9 @@ class Run:
 
 @dataclass
 class Cell:
-    """One held-out condition: a group (``simulated``, ``SERGIO DS``, ``BEELINE``), a name, a scoring protocol and
-    a function that builds its datasets (called once, when the cell is run)."""
+    """One held-out condition: a group (``simulated``, ``held-out draws``, ``SERGIO DS``, ``SERGIO reference``,
+    ``BEELINE``), a name, a scoring protocol and a function that builds its datasets (called once, when the cell is
+    run)."""
 
     group: str
     name: str
@@ -238,6 +240,21 @@ def sergio_cells(*, names: Sequence[str] = ("DS1", "DS2", "DS3"), noises: Sequen
 
             cells.append(Cell("SERGIO DS", f"{name}/{noise}", "undirected", sizes[name], make,
                               {"dataset": name, "noise": noise}))
+    return cells
+
+
+def sergio_reference_cells(*, noises: Sequence[str] = DS_NOISES) -> list[Cell]:
+    """The DS1 replicate made by the original SERGIO code (:func:`~grnular_lib.data.load_sergio_reference`), one cell
+    per noise: data from another implementation of the simulator than the one every model was trained on."""
+    from .data.sergio_ds import load_sergio_reference
+
+    cells = []
+    for noise in noises:
+        def make(noise=noise) -> list[GRNDataset]:
+            return [load_sergio_reference(noise)]
+
+        cells.append(Cell("SERGIO reference", f"DS1 (SERGIO v1)/{noise}", "undirected", 100, make,
+                          {"dataset": "DS1", "noise": noise}))
     return cells
 
 

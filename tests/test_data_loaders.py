@@ -124,3 +124,23 @@ def test_sergio_noise_variants():
         load_sergio_ds("DS1", 15)
     with pytest.raises(InputError, match="DS1"):
         load_sergio_ds("DS4")
+
+
+def test_sergio_reference_replicate():
+    """The replicate the original SERGIO code made: DS1's genes, TFs and network, 9 × 300 cells, clean or as log1p of
+    SERGIO's own noisy counts; each cell type's block of cells in order, as the regenerated replicates are."""
+    from grnular_lib.data.sergio_ds import load_sergio_reference
+    from grnular_lib.generalisation import sergio_reference_cells
+
+    clean, ds = load_sergio_reference(), load_sergio_reference("ds")
+    regenerated = load_sergio_ds("DS1", 0, cells_per_type=20)
+    for d in (clean, ds):
+        assert (d.n_genes, d.n_cells, len(d.truth)) == (100, 2700, 258) and d.tfs == regenerated.tfs
+        assert d.genes == regenerated.genes and d.obs["cell_type"].tolist() == sorted(d.obs["cell_type"])
+    assert clean.name == "DS1/sergio-v1/clean" and (clean.expression == 0).mean() < 0.05
+    counts = np.expm1(ds.expression.astype(np.float64))
+    assert np.allclose(counts, np.round(counts), atol=1e-3) and 0.6 < (ds.expression == 0).mean() < 0.95
+    assert np.allclose(load_sergio_reference("ds", log1p=False).expression, counts, atol=1e-2)
+    with pytest.raises(InputError, match="'clean' and 'ds'"):
+        load_sergio_reference("dropout")
+    assert [c.name for c in sergio_reference_cells()] == ["DS1 (SERGIO v1)/clean", "DS1 (SERGIO v1)/ds"]

@@ -29,6 +29,8 @@ from .manifests import get_manifest
 from .resolve import resolve_file
 
 SERGIO_DATASETS = ("DS1", "DS2", "DS3")
+#: one DS1 replicate made by the original SERGIO v1 code with the DS settings (numpy seed 0): clean and noisy counts
+SERGIO_REFERENCE = "sergio/DS1/reference/sergio_v1_seed0.npz"
 NOISE_VARIANTS = ("clean", "ds", "dropout")
 N_REPLICATES = 15
 #: Fixed entropy of the replicate seeds (the paper's bioRxiv date).
@@ -122,4 +124,44 @@ def load_sergio_ds(name: str = "DS1", replicate: int = 0, *, noise: str = "clean
     B, _, C = x.shape
     obs = pd.DataFrame({"cell_type": np.repeat(np.arange(B), C)}, index=cell_names(B, C))
     return GRNDataset(name=f"{name}/rep{int(replicate)}/{noise}", expression=x.transpose(0, 2, 1).reshape(B * C, -1),
+                      genes=grn.genes, tfs=grn.tfs, truth=grn.to_network_frame(), obs=obs)
+
+
+def load_sergio_reference(noise: str = "clean", *, log1p: bool | None = None,
+                          data_dir: str | os.PathLike | None = None) -> GRNDataset:
+    """The DS1 replicate that the original SERGIO code made (:data:`SERGIO_REFERENCE`), with DS1's network.
+
+    Unlike :func:`load_sergio_ds` nothing here is simulated by this package, so the replicate checks a method on data
+    from another implementation of the model (9 cell types × 300 cells, 100 genes).
+
+    Parameters
+    ----------
+    noise
+        ``"clean"`` (steady-state expression) or ``"ds"`` (after SERGIO's own DS noise chain: counts).
+    log1p
+        Return ``log(1 + x)``; default ``True`` for ``"ds"`` and ``False`` for ``"clean"``, as in
+        :func:`load_sergio_ds`.
+    data_dir
+        A data folder searched first.
+
+    Returns
+    -------
+    GRNDataset
+        Named ``"DS1/sergio-v1/clean"`` (or ``…/ds``); cells × genes grouped by cell type, ``obs['cell_type']``;
+        genes, TFs and truth as in :func:`load_sergio_ds` for DS1.
+    """
+    from ..simulate import cell_names
+
+    if noise not in ("clean", "ds"):
+        raise InputError(f"noise={noise!r}: the reference replicate has 'clean' and 'ds' (SERGIO's noise chain)")
+    grn = sergio_grn("DS1", data_dir=data_dir)
+    with np.load(resolve_file(SERGIO_REFERENCE, data_dir=data_dir, dataset="SERGIO DS1 reference")) as arrays:
+        x = arrays["clean" if noise == "clean" else "noisy_counts"].astype(np.float64)  # types × genes × cells
+    if x.ndim != 3 or x.shape[1] != len(grn.genes):
+        raise InputError(f"{SERGIO_REFERENCE}: shape {x.shape}, expected cell types × {len(grn.genes)} genes × cells")
+    if log1p if log1p is not None else noise == "ds":
+        x = np.log1p(x)
+    B, _, C = x.shape
+    obs = pd.DataFrame({"cell_type": np.repeat(np.arange(B), C)}, index=cell_names(B, C))
+    return GRNDataset(name=f"DS1/sergio-v1/{noise}", expression=x.transpose(0, 2, 1).reshape(B * C, -1),
                       genes=grn.genes, tfs=grn.tfs, truth=grn.to_network_frame(), obs=obs)
