@@ -55,6 +55,18 @@ def test_generalisation_chapter_adds_the_held_out_draws_on_request():
         settings.notebook_params("08_generalisation", "smoke", draws=-1)
 
 
+def test_generalisation_chapter_adds_the_sergio_reference_on_request():
+    def reference(flag):
+        p = settings.notebook_params("08_generalisation", "smoke", sergio_reference=flag)
+        return [c.name for c in ch08_generalisation.cells(p) if c.group == "SERGIO reference"]
+
+    assert reference(False) == []
+    assert reference(True) == ["DS1 (SERGIO v1)/clean", "DS1 (SERGIO v1)/ds"]
+    assert settings.notebook_params("08_generalisation", "quick")["sergio_reference"] is True
+    with pytest.raises(InputError, match="must be of type bool"):
+        settings.notebook_params("08_generalisation", "smoke", sergio_reference="yes")
+
+
 def test_rerun_command_round_trips_through_a_shell():
     cmd = settings.rerun_command("06_mesc_case_study", {"profile": "quick"},
                            change={"score_threshold": 0.3, "go_terms": ["GO:0007492", "GO:0048863"]})
