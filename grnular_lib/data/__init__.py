@@ -12,8 +12,8 @@ from typing import Any
 _EXPORTS: dict[str, str] = {
     "fetch": "resolve", "get_manifest": "manifests", "list_beeline": "beeline", "load_beeline": "beeline",
     "load_manifests": "manifests", "load_mesc_case_study": "case_study", "load_sergio_ds": "sergio_ds",
-    "load_sergio_reference": "sergio_ds", "paper_gene_selection": "preprocess", "read_go_sets": "case_study", "resolve_file": "resolve",
-    "sergio_grn": "sergio_ds",
+    "load_sergio_reference": "sergio_ds", "paper_gene_selection": "preprocess", "read_go_sets": "case_study",
+    "resolve_file": "resolve", "sergio_grn": "sergio_ds",
 }
 
 __all__ = sorted(_EXPORTS)
