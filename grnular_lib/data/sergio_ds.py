@@ -18,6 +18,7 @@ Three versions (``noise=``):
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ from ..dataset import GRNDataset
 from ..errors import InputError
 from .manifests import get_manifest
 from .resolve import resolve_file
+
+if TYPE_CHECKING:
+    from ..simulate import GRN
 
 SERGIO_DATASETS = ("DS1", "DS2", "DS3")
 #: one DS1 replicate made by the original SERGIO v1 code with the DS settings (numpy seed 0): clean and noisy counts
@@ -88,7 +92,7 @@ def load_sergio_ds(name: str = "DS1", replicate: int = 0, *, noise: str = "clean
         Named ``"DS1/rep0/clean"`` (``…/ds``, ``…/dropout``); cells × genes grouped by cell type,
         ``obs['cell_type']``; TFs = the genes with outgoing edges; truth = the GRN's signed edges.
     """
-    from ..simulate import SimulationSettings, apply_dropout, apply_noise_chain, cell_names, simulate_clean
+    from ..simulate import SimulationSettings, apply_dropout, apply_noise_chain, simulate_clean
 
     if noise not in NOISE_VARIANTS:
         raise InputError(f"noise={noise!r}: choose 'clean', 'ds' (DS noise chain) or 'dropout' (dropout only)")
@@ -121,10 +125,18 @@ def load_sergio_ds(name: str = "DS1", replicate: int = 0, *, noise: str = "clean
         x = clean
     if log1p if log1p is not None else noise == "ds":
         x = np.log1p(x.astype(np.float64))
+    return _dataset(f"{name}/rep{int(replicate)}/{noise}", x, grn)
+
+
+def _dataset(name: str, x: np.ndarray, grn: GRN) -> GRNDataset:
+    """A cell types × genes × cells array as a dataset: cells × genes grouped by cell type, ``obs['cell_type']``, and
+    the GRN's genes, TFs and signed edges."""
+    from ..simulate import cell_names
+
     B, _, C = x.shape
     obs = pd.DataFrame({"cell_type": np.repeat(np.arange(B), C)}, index=cell_names(B, C))
-    return GRNDataset(name=f"{name}/rep{int(replicate)}/{noise}", expression=x.transpose(0, 2, 1).reshape(B * C, -1),
-                      genes=grn.genes, tfs=grn.tfs, truth=grn.to_network_frame(), obs=obs)
+    return GRNDataset(name=name, expression=x.transpose(0, 2, 1).reshape(B * C, -1), genes=grn.genes, tfs=grn.tfs,
+                      truth=grn.to_network_frame(), obs=obs)
 
 
 def load_sergio_reference(noise: str = "clean", *, log1p: bool | None = None,
@@ -150,8 +162,6 @@ def load_sergio_reference(noise: str = "clean", *, log1p: bool | None = None,
         Named ``"DS1/sergio-v1/clean"`` (or ``…/ds``); cells × genes grouped by cell type, ``obs['cell_type']``;
         genes, TFs and truth as in :func:`load_sergio_ds` for DS1.
     """
-    from ..simulate import cell_names
-
     if noise not in ("clean", "ds"):
         raise InputError(f"noise={noise!r}: the reference replicate has 'clean' and 'ds' (SERGIO's noise chain)")
     grn = sergio_grn("DS1", data_dir=data_dir)
@@ -161,7 +171,4 @@ def load_sergio_reference(noise: str = "clean", *, log1p: bool | None = None,
         raise InputError(f"{SERGIO_REFERENCE}: shape {x.shape}, expected cell types × {len(grn.genes)} genes × cells")
     if log1p if log1p is not None else noise == "ds":
         x = np.log1p(x)
-    B, _, C = x.shape
-    obs = pd.DataFrame({"cell_type": np.repeat(np.arange(B), C)}, index=cell_names(B, C))
-    return GRNDataset(name=f"DS1/sergio-v1/{noise}", expression=x.transpose(0, 2, 1).reshape(B * C, -1),
-                      genes=grn.genes, tfs=grn.tfs, truth=grn.to_network_frame(), obs=obs)
+    return _dataset(f"DS1/sergio-v1/{noise}", x, grn)
