@@ -11,16 +11,14 @@ from __future__ import annotations
 import argparse
 import time
 import tracemalloc
-from pathlib import Path
-
 import numpy as np
 
-from grnular_lib.simulate import (SimulationSettings, make_corpus, random_grn, read_sergio, simulate_clean,
-                                  simulate_dataset, steady_state_means)
+from grnular_lib.data import resolve_file, sergio_grn
+from grnular_lib.data.sergio_ds import SERGIO_REFERENCE
+from grnular_lib.simulate import (SimulationSettings, make_corpus, random_grn, simulate_clean, simulate_dataset,
+                                  steady_state_means)
 
-SERGIO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sergio"
 REFERENCE_CPU_S = {"DS1": 46.5, "DS2": 220.0, "DS3": 860.0}
-CID = {"DS1": 4, "DS2": 5, "DS3": 6}
 DS = dict(cells_per_type=300, noise_q=1.0, decay=0.8, sampling_state=15, noise_type="dpd")
 
 
@@ -43,7 +41,7 @@ def peak_mib(fn, *args, **kwargs) -> float:
 
 
 def bench_ds(name: str) -> None:
-    grn = read_sergio(SERGIO / name / f"Interaction_cID_{CID[name]}.txt", SERGIO / name / f"Regs_cID_{CID[name]}.txt")
+    grn = sergio_grn(name)
     x, seconds = timed(simulate_clean, grn, seed=0, **DS)
     mem = peak_mib(simulate_clean, grn, seed=0, **DS)
     ratio = REFERENCE_CPU_S[name] / seconds
@@ -56,7 +54,7 @@ def bench_ds(name: str) -> None:
     print(f"  per-(gene, type) means vs P_ss/lambda at the simulated regulator means: median rel. diff {plug_in:.3f};"
           f" vs the fully analytic recursion: {recursive:.3f}")
     if name == "DS1":
-        ref = np.load(SERGIO / "DS1" / "reference" / "sergio_v1_seed0.npz")
+        ref = np.load(resolve_file(SERGIO_REFERENCE, dataset="SERGIO DS1 reference"))
         rc, rn = ref["clean"], ref["noisy_counts"]
         rm = rc.mean(axis=2)
         print(f"  reference replicate, same comparisons (calibration): "
