@@ -28,8 +28,14 @@ DEFAULT_SETTING = "general"
 #: different ``--general-version``); their outputs are averaged. An ensemble named ``<method>-general-ensemble`` is
 #: the method's default.
 SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
-    "grnular-rank-general-ensemble": ("grnular-rank-general", "grnular-rank-general-seed1",
-                                      "grnular-rank-general-seed2"),
+    # version 8 of the general distribution (half of the DS-chain problems normalised to the median library size
+    # before log1p, as real data are given): the default; README, "Which method to use"
+    "grnular-rank-general-ensemble": ("grnular-rank-general-v8", "grnular-rank-general-v8-seed1",
+                                      "grnular-rank-general-v8-seed2"),
+    # the same command on version 3 (the DS chain's counts always taken as they are): the default until version 8's
+    # models, kept to compare with them
+    "grnular-rank-general-v3-ensemble": ("grnular-rank-general", "grnular-rank-general-seed1",
+                                         "grnular-rank-general-seed2"),
     # the same three seeds on version 4 of the general distribution (100-8,000 cells): what grnular-rank ran on more
     # than 3,000 cells before version 7's models, kept to compare with them
     "grnular-rank-general-v4-ensemble": ("grnular-rank-general-v4", "grnular-rank-general-v4-seed1",
@@ -51,7 +57,7 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v6-ensemble"] = ("grnular-rank-general-v
 SHIPPED_ENSEMBLES["grnular-rank-general-v7-ensemble"] = ("grnular-rank-general-v7", "grnular-rank-general-v7-seed1",
                                                          "grnular-rank-general-v7-seed2")
 # the default's three models and the three of version 5, averaged: what grnular-rank runs on 1,000-3,000 cells
-SHIPPED_ENSEMBLES["grnular-rank-general-v3v5-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v5-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
                                                            *SHIPPED_ENSEMBLES["grnular-rank-general-v5-ensemble"])
 
 
@@ -90,7 +96,7 @@ def shipped_training_range(name: str) -> tuple[str, int, int] | None:
 
 #: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
 #: trained with the default's command, on the default's or another range of cells (``--general-version``)
-CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v3v5-ensemble", "grnular-rank-general-v7-ensemble")
+CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v8v5-ensemble", "grnular-rank-general-v7-ensemble")
 #: Shipped ensembles that :func:`checkpoint_for_cells` chooses when every gene is a candidate regulator (no TF list):
 #: their members were trained on problems that give every gene as a candidate (:func:`shipped_every_gene`)
 EVERY_GENE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v6-ensemble",)

@@ -72,6 +72,8 @@ def test_the_default_grnular_rank_is_the_mean_of_its_three_shipped_seeds():
     ensemble = load_model("grnular-rank", device="cpu")
     assert isinstance(ensemble, Ensemble) and len(ensemble.members) == 3
     names = ck.SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"]
+    # trained on version 8 of the general distribution (DS-chain counts normalised in half of those problems)
+    assert {ck.load_checkpoint(ck.resolve_checkpoint(n))["training"]["setting"]["version"] for n in names} == {8}
     members = [load_model("grnular-rank", name, device="cpu") for name in names]
     assert not isinstance(members[0], Ensemble)
     rng = np.random.default_rng(0)
@@ -120,9 +122,10 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
         model = load_model("grnular-rank", name, device="cpu")
         assert isinstance(model, Ensemble) and len(model.members) == len(members)
     assert ck.shipped_training_range("grnular-rank-general-ensemble") == ("grnular-rank", 100, 3000)
+    assert ck.shipped_training_range("grnular-rank-general-v3-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v4-ensemble") == ("grnular-rank", 100, 8000)
     assert ck.shipped_training_range("grnular-rank-general-v5-ensemble") == ("grnular-rank", 1000, 3000)
-    assert ck.shipped_training_range("grnular-rank-general-v3v5-ensemble") == ("grnular-rank", 1000, 3000)
+    assert ck.shipped_training_range("grnular-rank-general-v8v5-ensemble") == ("grnular-rank", 1000, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v6-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v7-ensemble") == ("grnular-rank", 3000, 8000)
     assert ck.shipped_training_range("grnular-clean") is None  # the paper's fixed setting

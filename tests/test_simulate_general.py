@@ -137,7 +137,8 @@ def test_sergio_ds_chain_override_gives_the_ds_data_depth():
 
 @pytest.mark.parametrize("kw, words", [(dict(split="holdout"), ["split"]), (dict(colour=1), ["colour", "fixable"]),
                                        (dict(noise="heavy"), ["noise", "clean"]), (dict(max_genes=10), ["max_genes"]),
-                                       (dict(every_gene=1.5), ["every_gene=1.5", "True"])])
+                                       (dict(every_gene=1.5), ["every_gene=1.5", "True"]),
+                                       (dict(normalise="yes"), ["normalise='yes'", "True"])])
 def test_general_bad_input(kw, words):
     with pytest.raises(InputError) as err:
         general_corpus(1, 0, progress=False, **kw)
@@ -186,3 +187,34 @@ def test_version_6_gives_every_gene_as_a_candidate_and_changes_nothing_else():
             {k: v for k, v in new.info.items() if k not in ("every_gene", "setting")}
     every = draw_general(4, max_genes=60, n_cells=100, every_gene=True).data
     assert list(every.tfs) == list(every.genes)
+
+
+def test_version_8_normalises_half_of_the_ds_chain_problems_and_changes_nothing_else():
+    """Version 8 scales the DS chain's counts to the median library size before ``log1p`` in about half of its DS
+    problems (a sixth stream of the seed decides); the counts, the truth and every other parameter are those of the
+    same seed's version-3 draw, and the other noise levels are untouched."""
+    from grnular_lib.simulate.general import general_setting_version, normalise_total
+
+    v8 = general_setting_version(8)
+    assert v8.ds_normalise_probability == 0.5 and GENERAL_SETTING.ds_normalise_probability == 0.0
+    flags = [draw_general(general_seed(2, "train", i), max_genes=60, n_cells=100, noise="ds",
+                          setting=v8).info["normalise"] for i in range(16)]
+    assert 0 < sum(flags) < 16
+    for i in range(3):
+        old = draw_general(general_seed(2, "train", i), max_genes=60, n_cells=100, noise="ds")
+        new = draw_general(general_seed(2, "train", i), max_genes=60, n_cells=100, noise="ds", setting=v8,
+                           normalise=True)
+        counts = np.rint(np.expm1(old.data.expression.astype(np.float64)))
+        np.testing.assert_allclose(new.data.expression, np.log1p(normalise_total(counts)), rtol=1e-5, atol=1e-6)
+        library = np.expm1(new.data.expression.astype(np.float64)).sum(axis=1)
+        assert np.allclose(library[library > 0], np.median(counts.sum(axis=1)[counts.sum(axis=1) > 0]), rtol=1e-4)
+        np.testing.assert_array_equal(old.data.truth_matrix(), new.data.truth_matrix())
+        assert old.info["normalise"] is False and new.info["normalise"] is True
+        assert {k: v for k, v in old.info.items() if k not in ("normalise", "setting")} == \
+            {k: v for k, v in new.info.items() if k not in ("normalise", "setting")}
+        clean = draw_general(general_seed(2, "train", i), max_genes=60, n_cells=100, noise="clean", setting=v8)
+        assert clean.info["normalise"] is None
+        np.testing.assert_array_equal(clean.data.expression, draw_general(
+            general_seed(2, "train", i), max_genes=60, n_cells=100, noise="clean").data.expression)
+    zero = normalise_total(np.array([[0.0, 0.0], [1.0, 3.0], [2.0, 0.0]]))
+    np.testing.assert_allclose(zero, [[0.0, 0.0], [0.75, 2.25], [3.0, 0.0]])
