@@ -375,6 +375,16 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
                       constant=genes[~keep].tolist())
 
 
+def looks_like_counts(X: np.ndarray) -> bool:
+    """Whether an expression matrix looks like raw counts: every value a non-negative whole number, some above 1.
+
+    Log-transformed expression (``log1p`` of counts, normalised or not) almost never consists of whole numbers;
+    binary (0/1) matrices are not counted as counts.
+    """
+    values = np.asarray(X)
+    return bool(values.size and values.min() >= 0 and values.max() > 1 and np.all(values == np.rint(values)))
+
+
 def _tf_tokens(line: str) -> list[str]:
     """Symbols on one line of a TF file: split on commas and whitespace, quotes stripped."""
     return [t for t in (s.strip().strip("\"'") for s in re.split(r"[,\s]+", line)) if t]

@@ -165,11 +165,13 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         Columns ``TF, target, importance``, every candidate pair, sorted by importance, descending (arboreto's
         convention). With TFs, only TFs appear as regulators; TF–TF pairs are listed in both directions.
     """
+    import warnings
+
     import numpy as np
     import pandas as pd
 
     from .dataset import GRNDataset
-    from .expression import match_tfs, read_expression, read_tf_list
+    from .expression import looks_like_counts, match_tfs, read_expression, read_tf_list
     from .network import edges_from_matrix
 
     from .seeds import check_seed
@@ -184,6 +186,10 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         data = pd.DataFrame(data.expression, columns=data.genes)
     expr = read_expression(data, cells_in_rows=cells_in_rows, tfs=tfs, allow_negative=allow_negative, layer=layer,
                            use_raw=use_raw, gene_symbols=gene_symbols)
+    if METHODS[name].engine == "unrolled" and looks_like_counts(expr.X):
+        warnings.warn(f"the expression looks like raw counts (whole numbers up to {float(expr.X.max()):.0f}); the "
+                      f"{name} models were trained on log-transformed expression and keep only part of their lead "
+                      "on counts: log-transform first (scanpy: sc.pp.normalize_total then sc.pp.log1p)", stacklevel=2)
     tf_index = None
     if tfs is not None:
         present = match_tfs(list(tfs), expr.genes, constant=expr.constant)

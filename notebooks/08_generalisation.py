@@ -88,8 +88,10 @@ chapter.shape_table()
 # GRNUlar-rank without a checkpoint is what `grnular infer` runs: the checkpoint follows the number of cells (from
 # 1,000 to 2,999 cells the three default models averaged with three trained on 1,000–3,000 only; from 3,000 three
 # trained on 3,000–8,000 only) and, where every gene is a candidate regulator, runs three models trained that way. Runs named with a
-# checkpoint in brackets are other training runs of a model: `grnular-rank-general-ensemble` is the usual default
-# alone, and `grnular-rank-general-indirect-ensemble` is its recipe with pairs linked through one gene trained towards
+# checkpoint in brackets are other training runs of a model: `grnular-rank-general-v3-ensemble` is the previous
+# default, trained on version 3 of the simulated distribution, which never library-size normalises (the default's
+# version 8 normalises half its noisy problems, as BEELINE's expression files are), and
+# `grnular-rank-general-indirect-ensemble` is version 3's recipe with pairs linked through one gene trained towards
 # 0.1 instead of 0, as real reference networks list such associations. The *SERGIO reference* cells hold the one DS1
 # replicate that the original SERGIO code made (clean, and log1p of its own noisy counts): the regenerated DS data
 # and every training graph come from this project's implementation of SERGIO's model, this replicate from another.
@@ -132,11 +134,11 @@ print(chapter.verdict_sentence(comparison, params))
 # %% [markdown]
 # Real-data AUPRC is close to chance for every method; compare margins there with the chance level in the summary
 # table, not with the simulated cells. Every BEELINE dataset here has fewer than 1,000 cells, so the many-cell models
-# are checked on simulated data only; run on these datasets, below their range, they score lower than the usual
-# default on every pair (README, "Real data with 1,000 cells or more"). On DS1 the default is behind the best floor
-# in both the regenerated and the reference replicate with noise, and further behind on the reference (0.662 against
-# Pearson-TF's 0.726 where the regenerated replicate gives 0.709 against 0.727); clean, it is ahead on the regenerated
-# replicate and behind Ridge-TF on the reference. DS1's one TF regulating 79 of its 100 genes is where the learned
+# are checked on simulated data only; run on these datasets, below their range, they score lower than the default
+# on most pairs (README, "Real data with 1,000 cells or more"). On DS1 the default is behind the best floor in both
+# the regenerated and the reference replicate with noise, and further behind on the reference (0.677 against
+# Pearson-TF's 0.726 where the regenerated replicate gives 0.713 against 0.727, in the full benchmark); clean, it is
+# ahead on the regenerated replicate and behind Ridge-TF on the reference (0.872 against 0.886). DS1's one TF regulating 79 of its 100 genes is where the learned
 # combination does worst.
 
 # %% [markdown]

@@ -298,6 +298,10 @@ def _csv_named_tsv(d):
     return infer_argv(d, beeline(d, name="expr.tsv"))
 
 
+def _raw_counts(d):
+    return infer_argv(d, beeline(d, (expression() * 20).round()), method="grnular-rank")
+
+
 def _cells_in_rows_given(d):
     return infer_argv(d, beeline(d), "--cells-in-rows")
 
@@ -431,6 +435,10 @@ CASES: list[Case] = [
     Case("csv-named-tsv", "misleading", "a CSV named .tsv", _csv_named_tsv,
          result="read as comma-separated (21 edges), with a warning", expect="ok",
          match=r"the name says tab-separated, but the file is comma-separated",
+         check=lambda d: len(read_edges(d)) == 3 * 7),
+    Case("raw-counts-learned-model", "silent", "raw counts (whole numbers) to the default learned model",
+         _raw_counts, result="8 genes' network, with a warning naming the fix", expect="ok",
+         match=r"looks like raw counts .* sc.pp.normalize_total then sc.pp.log1p",
          check=lambda d: len(read_edges(d)) == 3 * 7),
     Case("cells-in-rows-not-suggested-again", "misleading", "`--cells-in-rows` given on a genes × cells file",
          _cells_in_rows_given, match=r"drop that option"),

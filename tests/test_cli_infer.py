@@ -172,3 +172,18 @@ def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
                  str(tmp_path / "out.tsv")]) == 0
     err = [line for line in capsys.readouterr().err.splitlines() if "3100 cells" in line]
     assert len(err) == 1 and err[0].startswith("grnular: warning:")
+
+
+def test_raw_counts_warn_for_the_learned_models_only(tmp_path):
+    """Counts (whole numbers) fed to a model trained on log-transformed expression get one warning naming the fix;
+    the same data log-transformed, and counts fed to a floor, get none."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    counts = pd.DataFrame(rng.poisson(5, (200, 6)).astype(float), columns=list("ABCDEF"))
+    with pytest.warns(UserWarning, match=r"looks like raw counts \(whole numbers up to \d+\).*sc.pp.log1p"):
+        infer(counts, tfs=["A", "B"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        infer(np.log1p(counts), tfs=["A", "B"])
+        infer(counts, tfs=["A", "B"], method="pearson")
