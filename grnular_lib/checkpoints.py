@@ -56,9 +56,16 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v6-ensemble"] = ("grnular-rank-general-v
 # README, "Many cells"
 SHIPPED_ENSEMBLES["grnular-rank-general-v7-ensemble"] = ("grnular-rank-general-v7", "grnular-rank-general-v7-seed1",
                                                          "grnular-rank-general-v7-seed2")
-# the default's three models and the three of version 5, averaged: what grnular-rank runs on 1,000-3,000 cells
+# the default's three models and the three of version 5, averaged: what grnular-rank ran on 1,000-3,000 cells
+# before the v8v9 ensemble below, kept to compare with it
 SHIPPED_ENSEMBLES["grnular-rank-general-v8v5-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
                                                            *SHIPPED_ENSEMBLES["grnular-rank-general-v5-ensemble"])
+# the same three seeds on version 9 (version 5's 1,000-3,000 cells with version 8's normalised problems), alone and
+# averaged with the default's three: what grnular-rank runs on 1,000-3,000 cells; README, "Many cells"
+SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"] = ("grnular-rank-general-v9", "grnular-rank-general-v9-seed1",
+                                                         "grnular-rank-general-v9-seed2")
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v9-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
+                                                           *SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"])
 
 
 def default_checkpoint(method: str) -> str:
@@ -96,7 +103,7 @@ def shipped_training_range(name: str) -> tuple[str, int, int] | None:
 
 #: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
 #: trained with the default's command, on the default's or another range of cells (``--general-version``)
-CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v8v5-ensemble", "grnular-rank-general-v7-ensemble")
+CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v8v9-ensemble", "grnular-rank-general-v7-ensemble")
 #: Shipped ensembles that :func:`checkpoint_for_cells` chooses when every gene is a candidate regulator (no TF list):
 #: their members were trained on problems that give every gene as a candidate (:func:`shipped_every_gene`)
 EVERY_GENE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v6-ensemble",)
@@ -116,7 +123,7 @@ def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False)
     on a range of cells that holds ``n_cells`` compete (an ensemble's range: the cells every member was trained on),
     and the narrowest range (in ratio of most to fewest cells) wins; the default wins a tie. A model that saw only
     problems like the user's knows better how far each kind of evidence can be trusted there (README, "Many cells":
-    from 1,000 to 2,999 cells the default's models averaged with three trained on 1,000–3,000 only lead; from 3,000,
+    from 1,000 to 2,999 cells the default's models averaged with three trained on 1,000–3,000 only; from 3,000,
     models trained on 3,000–8,000 only). Beyond every range, the one trained on the most cells; below every range,
     the default.
 

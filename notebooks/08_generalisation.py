@@ -136,8 +136,8 @@ print(chapter.verdict_sentence(comparison, params))
 # table, not with the simulated cells. Every BEELINE dataset here has fewer than 1,000 cells, so the many-cell models
 # are checked on simulated data only; run on these datasets, below their range, they score lower than the default
 # on most pairs (README, "Real data with 1,000 cells or more"). On DS1 the default is behind the best floor in both
-# the regenerated and the reference replicate with noise, and further behind on the reference (0.677 against
-# Pearson-TF's 0.726 where the regenerated replicate gives 0.713 against 0.727, in the full benchmark); clean, it is
+# the regenerated and the reference replicate with noise, and further behind on the reference (0.680 against
+# Pearson-TF's 0.726 where the regenerated replicate gives 0.711 against 0.727, in the full benchmark); clean, it is
 # ahead on the regenerated replicate and behind Ridge-TF on the reference (0.872 against 0.886). DS1's one TF regulating 79 of its 100 genes is where the learned
 # combination does worst.
 

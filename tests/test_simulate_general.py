@@ -218,3 +218,17 @@ def test_version_8_normalises_half_of_the_ds_chain_problems_and_changes_nothing_
             general_seed(2, "train", i), max_genes=60, n_cells=100, noise="clean").data.expression)
     zero = normalise_total(np.array([[0.0, 0.0], [1.0, 3.0], [2.0, 0.0]]))
     np.testing.assert_allclose(zero, [[0.0, 0.0], [0.75, 2.25], [3.0, 0.0]])
+
+
+def test_version_9_is_version_5_cells_with_version_8_normalisation():
+    """Version 9 draws the cells of version 5 (1,000–3,000) and normalises like version 8; nothing else differs."""
+    from dataclasses import replace
+
+    from grnular_lib.simulate.general import GENERAL_SETTINGS
+
+    v5, v8, v9 = GENERAL_SETTINGS[5], GENERAL_SETTINGS[8], GENERAL_SETTINGS[9]
+    assert v9 == replace(v5, version=9, ds_normalise_probability=v8.ds_normalise_probability)
+    assert v9 == replace(v8, version=9, cells=v5.cells)
+    problem = draw_general(general_seed(2, "train", 0), max_genes=60, noise="ds", setting=v9, normalise=True)
+    assert 1000 - problem.info["n_cell_types"] <= problem.info["n_cells"] <= 3000 + problem.info["n_cell_types"]
+    assert problem.info["normalise"] is True and problem.info["setting"] == "general-v9"

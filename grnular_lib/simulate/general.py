@@ -154,15 +154,17 @@ class GeneralSetting:
 #: The ``general`` distribution's ranges, as recorded in model cards: the default version.
 GENERAL_SETTING = GeneralSetting()
 #: Every version of the ranges this library can draw, by number (a checkpoint's card names its own; versions 4,
-#: 5 and 7 differ from 3 only in their cells, version 6 only in its candidate regulators and version 8 only in how
-#: the DS chain's counts are given, so each draws its problems
+#: 5 and 7 differ from 3 only in their cells, version 6 only in its candidate regulators, version 8 only in how
+#: the DS chain's counts are given and version 9 in both the cells of 5 and the counts of 8, so each draws its problems
 #: exactly as the version's checkpoints saw them).
 GENERAL_SETTINGS: dict[int, GeneralSetting] = {3: GENERAL_SETTING,
                                                4: replace(GENERAL_SETTING, version=4, cells=(100, 8000)),
                                                5: replace(GENERAL_SETTING, version=5, cells=(1000, 3000)),
                                                6: replace(GENERAL_SETTING, version=6, every_gene_probability=1.0),
                                                7: replace(GENERAL_SETTING, version=7, cells=(3000, 8000)),
-                                               8: replace(GENERAL_SETTING, version=8, ds_normalise_probability=0.5)}
+                                               8: replace(GENERAL_SETTING, version=8, ds_normalise_probability=0.5),
+                                               9: replace(GENERAL_SETTING, version=9, cells=(1000, 3000),
+                                                          ds_normalise_probability=0.5)}
 
 
 def general_setting_version(version: int) -> GeneralSetting:
