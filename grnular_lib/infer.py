@@ -186,15 +186,15 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         data = pd.DataFrame(data.expression, columns=data.genes)
     expr = read_expression(data, cells_in_rows=cells_in_rows, tfs=tfs, allow_negative=allow_negative, layer=layer,
                            use_raw=use_raw, gene_symbols=gene_symbols)
-    if METHODS[name].engine == "unrolled" and looks_like_counts(expr.X):
-        warnings.warn(f"the expression looks like raw counts (whole numbers up to {float(expr.X.max()):.0f}); the "
-                      f"{name} models were trained on log-transformed expression and keep only part of their lead "
-                      "on counts: log-transform first (scanpy: sc.pp.normalize_total then sc.pp.log1p)", stacklevel=2)
-    tf_index = None
+    tf_index = None  # a TF list that matches no gene fails before any warning
     if tfs is not None:
         present = match_tfs(list(tfs), expr.genes, constant=expr.constant)
         pos = {g: i for i, g in enumerate(expr.genes)}
         tf_index = np.array([pos[t] for t in present], dtype=np.int64)
+    if METHODS[name].engine == "unrolled" and looks_like_counts(expr.X):
+        warnings.warn(f"the expression looks like raw counts (whole numbers up to {float(expr.X.max()):.0f}); the "
+                      f"{name} models were trained on log-transformed expression and keep only part of their lead "
+                      "on counts: log-transform first (scanpy: sc.pp.normalize_total then sc.pp.log1p)", stacklevel=2)
     scores = score_matrix(expr.X, tf_index, name, checkpoint=checkpoint, seed=seed, client=client,
                           gene_names=expr.genes)
     return edges_from_matrix(scores, expr.genes, tf_index)

@@ -302,6 +302,12 @@ def _raw_counts(d):
     return infer_argv(d, beeline(d, (expression() * 20).round()), method="grnular-rank")
 
 
+def _raw_counts_foreign_tfs(d):
+    argv = _raw_counts(d)
+    (d / "tfs.txt").write_text("Sox2\nPou5f1\n")
+    return argv
+
+
 def _cells_in_rows_given(d):
     return infer_argv(d, beeline(d), "--cells-in-rows")
 
@@ -440,6 +446,8 @@ CASES: list[Case] = [
          _raw_counts, result="8 genes' network, with a warning naming the fix", expect="ok",
          match=r"looks like raw counts .* sc.pp.normalize_total then sc.pp.log1p",
          check=lambda d: len(read_edges(d)) == 3 * 7),
+    Case("raw-counts-foreign-tfs", "misleading", "raw counts to the learned model with a TF list that names no gene",
+         _raw_counts_foreign_tfs, match=r"none of the 2 TFs in the TF list"),
     Case("cells-in-rows-not-suggested-again", "misleading", "`--cells-in-rows` given on a genes × cells file",
          _cells_in_rows_given, match=r"drop that option"),
     Case("float32-overflow", "misleading", "a value beyond float32", _overflow,
