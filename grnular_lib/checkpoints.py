@@ -66,6 +66,12 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"] = ("grnular-rank-general-v
                                                          "grnular-rank-general-v9-seed2")
 SHIPPED_ENSEMBLES["grnular-rank-general-v8v9-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
                                                            *SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"])
+# the same three seeds on version 10 (version 8 with half of the problems through SERGIO's noise chain), kept to
+# compare with the default, alone and averaged with its three; README, "Three training changes"
+SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"] = ("grnular-rank-general-v10", "grnular-rank-general-v10-seed1",
+                                                          "grnular-rank-general-v10-seed2")
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v10-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
+                                                            *SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"])
 
 
 def default_checkpoint(method: str) -> str:

@@ -232,3 +232,17 @@ def test_version_9_is_version_5_cells_with_version_8_normalisation():
     problem = draw_general(general_seed(2, "train", 0), max_genes=60, noise="ds", setting=v9, normalise=True)
     assert 1000 - problem.info["n_cell_types"] <= problem.info["n_cells"] <= 3000 + problem.info["n_cell_types"]
     assert problem.info["normalise"] is True and problem.info["setting"] == "general-v9"
+
+
+def test_version_10_is_version_8_with_half_the_problems_through_the_noise_chain():
+    """Version 10 draws SERGIO's noise chain for half of its problems (version 8: 30 %); nothing else differs."""
+    from dataclasses import replace
+
+    from grnular_lib.simulate.general import GENERAL_SETTINGS, _draw_parameters
+
+    v8, v10 = GENERAL_SETTINGS[8], GENERAL_SETTINGS[10]
+    assert v10 == replace(v8, version=10, noise_weights=(0.2, 0.3, 0.5))
+    rngs = [np.random.default_rng(i) for i in range(5)]
+    for setting, share in ((v8, 0.3), (v10, 0.5)):
+        noises = [_draw_parameters(*rngs, setting, 60)["noise"] for _ in range(400)]
+        assert abs(noises.count("ds") / len(noises) - share) < 0.08

@@ -155,7 +155,8 @@ class GeneralSetting:
 GENERAL_SETTING = GeneralSetting()
 #: Every version of the ranges this library can draw, by number (a checkpoint's card names its own; versions 4,
 #: 5 and 7 differ from 3 only in their cells, version 6 only in its candidate regulators, version 8 only in how
-#: the DS chain's counts are given and version 9 in both the cells of 5 and the counts of 8, so each draws its problems
+#: the DS chain's counts are given, version 9 in both the cells of 5 and the counts of 8 and version 10 from 8 only in
+#: drawing SERGIO's noise chain for half of its problems, so each draws its problems
 #: exactly as the version's checkpoints saw them).
 GENERAL_SETTINGS: dict[int, GeneralSetting] = {3: GENERAL_SETTING,
                                                4: replace(GENERAL_SETTING, version=4, cells=(100, 8000)),
@@ -164,7 +165,9 @@ GENERAL_SETTINGS: dict[int, GeneralSetting] = {3: GENERAL_SETTING,
                                                7: replace(GENERAL_SETTING, version=7, cells=(3000, 8000)),
                                                8: replace(GENERAL_SETTING, version=8, ds_normalise_probability=0.5),
                                                9: replace(GENERAL_SETTING, version=9, cells=(1000, 3000),
-                                                          ds_normalise_probability=0.5)}
+                                                          ds_normalise_probability=0.5),
+                                               10: replace(GENERAL_SETTING, version=10, ds_normalise_probability=0.5,
+                                                           noise_weights=(0.2, 0.3, 0.5))}
 
 
 def general_setting_version(version: int) -> GeneralSetting:
