@@ -72,6 +72,13 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"] = ("grnular-rank-general-
                                                           "grnular-rank-general-v10-seed2")
 SHIPPED_ENSEMBLES["grnular-rank-general-v8v10-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
                                                             *SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"])
+# the same three seeds on version 11 (every problem through SERGIO's noise chain, its counts taken as they are), alone
+# and averaged with version 10's three: what grnular-rank runs on log1p of counts not scaled to a library size;
+# README, "Counts through log1p"
+SHIPPED_ENSEMBLES["grnular-rank-general-v11-ensemble"] = ("grnular-rank-general-v11", "grnular-rank-general-v11-seed1",
+                                                          "grnular-rank-general-v11-seed2")
+SHIPPED_ENSEMBLES["grnular-rank-general-v10v11-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"],
+                                                             *SHIPPED_ENSEMBLES["grnular-rank-general-v11-ensemble"])
 
 
 def default_checkpoint(method: str) -> str:
@@ -113,6 +120,11 @@ CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v8v9-ensemble", "
 #: Shipped ensembles that :func:`checkpoint_for_cells` chooses when every gene is a candidate regulator (no TF list):
 #: their members were trained on problems that give every gene as a candidate (:func:`shipped_every_gene`)
 EVERY_GENE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v6-ensemble",)
+#: Shipped ensembles that :func:`checkpoint_for_cells` chooses when the expression is counts not scaled to a library
+#: size, raw or through ``log1p`` (:func:`grnular_lib.expression.looks_like_counts`,
+#: :func:`grnular_lib.expression.looks_like_log_counts`): their members saw at least half of their problems through
+#: SERGIO's noise chain, which ends in counts (:func:`shipped_noise_chain`)
+COUNT_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v10v11-ensemble",)
 
 
 def shipped_every_gene(name: str) -> bool:
@@ -122,7 +134,15 @@ def shipped_every_gene(name: str) -> bool:
     return members is not None and all(r.every_gene_probability >= 1 for _, r in members)
 
 
-def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False) -> str:
+def shipped_noise_chain(name: str) -> bool:
+    """Whether a shipped checkpoint, or every member of a shipped ensemble, saw at least half of its training problems
+    through SERGIO's noise chain, which ends in counts (a ``general`` version that draws the chain with probability
+    0.5 or more; the default's versions 3 and 8: 0.3)."""
+    members = _shipped_general_ranges(name)
+    return members is not None and all(r.noise_weights[2] >= 0.5 for _, r in members)
+
+
+def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False, counts: bool = False) -> str:
     """The shipped checkpoint a method uses by default on data with ``n_cells`` cells (and a TF list or not).
 
     Among the method's :func:`default_checkpoint` and the :data:`CELL_RANGE_ENSEMBLES` of the method, those trained
@@ -137,11 +157,21 @@ def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False)
     for the method whose range of cells holds ``n_cells`` comes first: models trained with a TF list learned that
     every candidate is a TF, and lose much of their lead when most candidates regulate nothing (README, "Without a TF
     list").
+
+    Otherwise, with ``counts`` (the expression is counts not scaled to a library size, raw or through ``log1p``, as
+    SERGIO's noisy DS data are), an ensemble of :data:`COUNT_ENSEMBLES` for the method whose range of cells holds
+    ``n_cells`` comes first: the default's models saw such data in under a third of their problems, and fall below
+    Pearson-TF on SERGIO's noisy DS1 (README, "Counts through log1p").
     """
     if every_gene:
         for name in EVERY_GENE_ENSEMBLES:
             r = shipped_training_range(name)
             if r is not None and r[0] == method and r[1] <= n_cells <= r[2] and shipped_every_gene(name):
+                return name
+    if counts:
+        for name in COUNT_ENSEMBLES:
+            r = shipped_training_range(name)
+            if r is not None and r[0] == method and r[1] <= n_cells <= r[2] and shipped_noise_chain(name):
                 return name
     default = default_checkpoint(method)
     trained = shipped_training_range(default)

@@ -385,6 +385,25 @@ def looks_like_counts(X: np.ndarray) -> bool:
     return bool(values.size and values.min() >= 0 and values.max() > 1 and np.all(values == np.rint(values)))
 
 
+def looks_like_log_counts(X: np.ndarray) -> bool:
+    """Whether an expression matrix looks like ``log1p`` of counts not scaled to a common library size: every value
+    the natural log of one plus a non-negative whole number, some of them above ``log1p(1)``.
+
+    That is how SERGIO's DS data reach a user through its noise chain (Poisson counts, then ``log1p``), and how UMI
+    counts look when ``sc.pp.log1p`` runs without ``sc.pp.normalize_total``. Normalised expression (scaled to a
+    library size, TPM, ``log2``), raw counts and binary matrices almost never pass: their values are not logs of
+    whole numbers above 1. The tolerance allows for float32 storage and for six significant digits in a text file.
+    """
+    values = np.asarray(X, dtype=np.float64)
+    if not values.size or values.min() < 0:
+        return False
+    counts = np.expm1(values)
+    if counts.max() < 1.5:
+        return False
+    tolerance = 1e-4 + 2e-5 * (counts + 1)
+    return bool(np.all(np.abs(counts - np.rint(counts)) <= tolerance))
+
+
 def _tf_tokens(line: str) -> list[str]:
     """Symbols on one line of a TF file: split on commas and whitespace, quotes stripped."""
     return [t for t in (s.strip().strip("\"'") for s in re.split(r"[,\s]+", line)) if t]

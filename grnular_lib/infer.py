@@ -45,7 +45,8 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
         shipped ensemble of three seeds trained on 100–3,000 cells; from 1,000 to 2,999 cells those three averaged
         with three trained on 1,000–3,000 only; from 3,000 cells three trained on 3,000–8,000 only, with a warning
         above 3,000; without a TF list, or with every gene as a TF, up to 3,000 cells, three trained with every gene
-        a candidate).
+        a candidate; otherwise, on counts not scaled to a library size, raw or through ``log1p``, up to 3,000 cells,
+        six trained mostly on SERGIO's noise chain, which ends in counts).
     seed
         Random seed (models, tree ensembles, RegDiffusion's training).
     client
@@ -86,8 +87,11 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
         from .models import predict
 
         if checkpoint is None:
+            from .expression import looks_like_counts, looks_like_log_counts
+
             every_gene = tf_index is None or len(set(map(int, tf_index))) == X.shape[1]
-            checkpoint = _default_for_cells(name, X.shape[0], every_gene=every_gene)
+            counts = looks_like_log_counts(X) or looks_like_counts(X)
+            checkpoint = _default_for_cells(name, X.shape[0], every_gene=every_gene, counts=counts)
         return predict(X, tf_index, method=name, checkpoint=checkpoint, seed=seed)
     if spec.engine == "regdiffusion":
         from .regdiffusion import regdiffusion_scores
@@ -98,16 +102,17 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
     return baseline_scores(X, tf_index, method=name, seed=seed, client=client)
 
 
-def _default_for_cells(method: str, n_cells: int, *, every_gene: bool = False) -> str:
-    """The method's default checkpoint for ``n_cells`` cells, every gene a candidate regulator or not
-    (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`), with one warning line when the data have more cells than
+def _default_for_cells(method: str, n_cells: int, *, every_gene: bool = False, counts: bool = False) -> str:
+    """The method's default checkpoint for ``n_cells`` cells, every gene a candidate regulator or not, the expression
+    counts (raw or through ``log1p``) or not (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`), with one warning line when the data have more cells than
     the usual default was trained on (a narrower range within the default's is chosen without one: that is the
     documented default)."""
     import warnings
 
     from .checkpoints import checkpoint_for_cells, default_checkpoint, shipped_training_range
 
-    default, chosen = default_checkpoint(method), checkpoint_for_cells(method, n_cells, every_gene=every_gene)
+    default = default_checkpoint(method)
+    chosen = checkpoint_for_cells(method, n_cells, every_gene=every_gene, counts=counts)
     if chosen == default:
         return chosen
     top = shipped_training_range(default)[2]  # another choice implies the default has a training range
@@ -143,8 +148,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     checkpoint
         Checkpoint of a trained unrolled model: a file or the name of a shipped one (the paper's settings: e.g.
         ``"grnular-clean"``); ``None`` uses the method's default shipped with the package (``grnular-rank``: a
-        shipped ensemble of ``general`` checkpoints chosen by the number of cells and whether every gene is a
-        candidate regulator, with a warning beyond 3,000 cells: :func:`grnular_lib.checkpoints.checkpoint_for_cells`;
+        shipped ensemble of ``general`` checkpoints chosen by the number of cells, whether every gene is a
+        candidate regulator and whether the expression is counts (raw or through ``log1p``), with a warning beyond
+        3,000 cells: :func:`grnular_lib.checkpoints.checkpoint_for_cells`;
         the others: their ``general`` checkpoint).
     seed
         Random seed, 0 … 2³² − 1; the same seed gives the same network, whatever the order of genes and cells.

@@ -95,7 +95,8 @@ def test_an_ensemble_refuses_members_that_do_not_match():
 def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
     """Each shipped ensemble's members exist with a model card and a validation curve, were trained with one command
     that differs only in ``--seed`` (and the output) — for an ensemble :func:`checkpoint_for_cells` may choose or one
-    made of other shipped ensembles, also in ``--general-version`` (the range of cells or the candidate regulators)
+    made of other shipped ensembles, also in ``--general-version`` (the range of cells, the candidate regulators or the
+    noise)
     and, for one trained with every gene a candidate, ``--max-genes`` — and load as one ensemble."""
     import re
 
@@ -103,7 +104,7 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
 
     for name, members in ck.SHIPPED_ENSEMBLES.items():
         varying = r"--seed \d+ -o \S+$"
-        routed = name in ck.CELL_RANGE_ENSEMBLES or name in ck.EVERY_GENE_ENSEMBLES
+        routed = name in (*ck.CELL_RANGE_ENSEMBLES, *ck.EVERY_GENE_ENSEMBLES, *ck.COUNT_ENSEMBLES)
         parts = [set(m) for n, m in ck.SHIPPED_ENSEMBLES.items() if n != name and set(m) < set(members)]
         composed = bool(parts) and set().union(*parts) == set(members)  # each part is checked on its own
         if routed or composed:
@@ -132,6 +133,7 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
     assert ck.shipped_training_range("grnular-rank-general-v8v9-ensemble") == ("grnular-rank", 1000, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v10-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v8v10-ensemble") == ("grnular-rank", 100, 3000)
+    assert ck.shipped_training_range("grnular-rank-general-v11-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v6-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v7-ensemble") == ("grnular-rank", 3000, 8000)
     assert ck.shipped_training_range("grnular-clean") is None  # the paper's fixed setting

@@ -100,6 +100,46 @@ def test_default_model_without_tfs_takes_every_gene_with_the_model_trained_that_
     assert "error" not in capsys.readouterr().err
 
 
+def test_log1p_of_counts_takes_the_model_trained_on_them():
+    """On counts not scaled to a library size, through ``log1p`` (SERGIO's noisy DS data) or raw, grnular-rank runs
+    the ensemble trained mostly on SERGIO's noise chain, within its range of cells and unless every gene is a
+    candidate; the same counts normalised to a library size take the usual default."""
+    import warnings
+
+    from grnular_lib.checkpoints import checkpoint_for_cells, shipped_noise_chain
+    from grnular_lib.infer import score_matrix
+
+    counts = "grnular-rank-general-v10v11-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 150, counts=True) == counts
+    assert checkpoint_for_cells("grnular-rank", 2000, counts=True) == counts
+    assert checkpoint_for_cells("grnular-rank", 5000, counts=True) == "grnular-rank-general-v7-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 500, every_gene=True, counts=True) == (
+        "grnular-rank-general-v6-ensemble")
+    assert checkpoint_for_cells("grnular-jac", 500, counts=True) == "grnular-jac-general"
+    assert shipped_noise_chain(counts) and shipped_noise_chain("grnular-rank-general-v11-ensemble")
+    assert not shipped_noise_chain("grnular-rank-general-ensemble") and not shipped_noise_chain(
+        "grnular-rank-general-v8v10-ensemble") and not shipped_noise_chain("grnular-clean")
+    rng = np.random.default_rng(0)
+    raw = rng.poisson(rng.gamma(0.5, 20.0, (200, 8))).astype(np.float64)
+    library = raw.sum(axis=1, keepdims=True)
+    tfs = np.array([0, 1, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        logged = score_matrix(np.log1p(raw).astype(np.float32), tfs, "grnular-rank")
+        logged_counts = score_matrix(np.log1p(raw).astype(np.float32), tfs, "grnular-rank", checkpoint=counts)
+        logged_usual = score_matrix(np.log1p(raw).astype(np.float32), tfs, "grnular-rank",
+                                    checkpoint="grnular-rank-general-ensemble")
+        as_counts = score_matrix(raw.astype(np.float32), tfs, "grnular-rank")
+        as_counts_routed = score_matrix(raw.astype(np.float32), tfs, "grnular-rank", checkpoint=counts)
+        normalised = np.log1p(raw / np.maximum(library, 1) * np.median(library)).astype(np.float32)
+        scaled = score_matrix(normalised, tfs, "grnular-rank")
+        scaled_usual = score_matrix(normalised, tfs, "grnular-rank", checkpoint="grnular-rank-general-ensemble")
+    np.testing.assert_array_equal(logged, logged_counts)
+    np.testing.assert_array_equal(as_counts, as_counts_routed)
+    assert not np.array_equal(logged, logged_usual)
+    np.testing.assert_array_equal(scaled, scaled_usual)
+
+
 @pytest.mark.parametrize("header", ["TF,target\n", "regulator\ttarget\n", "gene1,gene2\n", "source target\n", ""])
 def test_truth_header_is_not_counted_as_an_edge(tmp_path, header):
     from grnular_lib.network import read_truth

@@ -176,3 +176,22 @@ def test_repeated_cell_names_are_kept_with_one_warning(tmp_path, genes_by_cells,
     with pytest.warns(UserWarning, match=r"1 cell names occur more than once \(e.g. \['type0_cell1'\]\)"):
         e = read_expression(path, cells_in_rows=cells_in_rows)
     assert e.X.shape == (6, 4) and e.cells.count("type0_cell1") == 2
+
+
+def test_log1p_of_counts_is_told_from_normalised_and_raw_expression(tmp_path):
+    """``log1p`` of counts passes, in float32 and through a text file written with six significant digits; the same
+    counts normalised to a library size, in log2, raw, or binary do not."""
+    from grnular_lib.expression import looks_like_log_counts
+
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(rng.gamma(0.5, 20.0, (300, 40))).astype(np.float64)
+    assert looks_like_log_counts(np.log1p(counts)) and looks_like_log_counts(np.log1p(counts).astype(np.float32))
+    frame = pd.DataFrame(np.log1p(counts).T, index=[f"g{i}" for i in range(40)])
+    frame.to_csv(tmp_path / "x.csv", float_format="%.6g")
+    assert looks_like_log_counts(read_expression(tmp_path / "x.csv", cells_in_rows=False).X)
+    library = counts.sum(axis=1, keepdims=True)
+    assert not looks_like_log_counts(np.log1p(counts / library * np.median(library)))
+    assert not looks_like_log_counts(np.log2(counts + 1))
+    assert not looks_like_log_counts(counts)
+    assert not looks_like_log_counts(np.log1p((counts > 0).astype(float)))
+    assert not looks_like_log_counts(np.log1p(counts) - 1.0)

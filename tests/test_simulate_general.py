@@ -246,3 +246,20 @@ def test_version_10_is_version_8_with_half_the_problems_through_the_noise_chain(
     for setting, share in ((v8, 0.3), (v10, 0.5)):
         noises = [_draw_parameters(*rngs, setting, 60)["noise"] for _ in range(400)]
         assert abs(noises.count("ds") / len(noises) - share) < 0.08
+
+
+def test_version_11_is_version_3_with_every_problem_through_the_noise_chain_as_counts():
+    """Version 11 sends every problem through SERGIO's noise chain and takes its counts as they are (log1p without
+    normalisation); nothing else differs from version 3, and its draws are log1p of whole numbers."""
+    from dataclasses import replace
+
+    from grnular_lib.expression import looks_like_log_counts
+    from grnular_lib.simulate.general import GENERAL_SETTINGS, _draw_parameters, draw_general
+
+    v3, v11 = GENERAL_SETTINGS[3], GENERAL_SETTINGS[11]
+    assert v11 == replace(v3, version=11, noise_weights=(0.0, 0.0, 1.0))
+    rngs = [np.random.default_rng(i) for i in range(5)]
+    draws = [_draw_parameters(*rngs, v11, 60) for _ in range(200)]
+    assert {d["noise"] for d in draws} == {"ds"} and not any(d["normalise"] for d in draws)
+    problem = draw_general(general_seed(3, "train", 0), max_genes=60, setting=v11, n_cells=120)
+    assert problem.info["noise"] == "ds" and looks_like_log_counts(problem.data.expression)
