@@ -394,14 +394,15 @@ def looks_like_log_counts(X: np.ndarray) -> bool:
     library size, TPM, ``log2``), raw counts and binary matrices almost never pass: their values are not logs of
     whole numbers above 1. The tolerance allows for float32 storage and for six significant digits in a text file.
     """
-    values = np.asarray(X, dtype=np.float64)
-    if not values.size or values.min() < 0:
+    X = np.asarray(X)
+    if not X.size or X.ndim != 2 or X.min() < 0 or X.max() < np.log1p(1.5):
         return False
-    counts = np.expm1(values)
-    if counts.max() < 1.5:
-        return False
-    tolerance = 1e-4 + 2e-5 * (counts + 1)
-    return bool(np.all(np.abs(counts - np.rint(counts)) <= tolerance))
+    rows = max(1, 2**20 // X.shape[1])  # blocks of about a million values: little memory, an early no
+    for start in range(0, X.shape[0], rows):
+        counts = np.expm1(X[start:start + rows].astype(np.float64))
+        if not np.all(np.abs(counts - np.rint(counts)) <= 1e-4 + 2e-5 * (counts + 1)):
+            return False
+    return True
 
 
 def _tf_tokens(line: str) -> list[str]:

@@ -104,9 +104,9 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
 
 def _default_for_cells(method: str, n_cells: int, *, every_gene: bool = False, counts: bool = False) -> str:
     """The method's default checkpoint for ``n_cells`` cells, every gene a candidate regulator or not, the expression
-    counts (raw or through ``log1p``) or not (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`), with one warning line when the data have more cells than
-    the usual default was trained on (a narrower range within the default's is chosen without one: that is the
-    documented default)."""
+    counts (raw or through ``log1p``) or not (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`), with one
+    warning line when the data have more cells than the usual default was trained on (a narrower range within the
+    default's is chosen without one: that is the documented default)."""
     import warnings
 
     from .checkpoints import checkpoint_for_cells, default_checkpoint, shipped_training_range
