@@ -27,59 +27,59 @@ DEFAULT_SETTING = "general"
 #: but different ``--seed`` (different training graphs and initial weights; for :data:`CELL_RANGE_ENSEMBLES` also
 #: different ``--general-version``); their outputs are averaged. An ensemble named ``<method>-general-ensemble`` is
 #: the method's default.
-SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {
-    # version 8 of the general distribution (half of the DS-chain problems normalised to the median library size
-    # before log1p, as real data are given): the default; README, "Which method to use"
-    "grnular-rank-general-ensemble": ("grnular-rank-general-v8", "grnular-rank-general-v8-seed1",
-                                      "grnular-rank-general-v8-seed2"),
-    # the same command on version 3 (the DS chain's counts always taken as they are): the default until version 8's
-    # models, kept to compare with them
-    "grnular-rank-general-v3-ensemble": ("grnular-rank-general", "grnular-rank-general-seed1",
-                                         "grnular-rank-general-seed2"),
-    # the same three seeds on version 4 of the general distribution (100-8,000 cells): what grnular-rank ran on more
-    # than 3,000 cells before version 7's models, kept to compare with them
-    "grnular-rank-general-v4-ensemble": ("grnular-rank-general-v4", "grnular-rank-general-v4-seed1",
-                                         "grnular-rank-general-v4-seed2"),
-    # the same three seeds on version 5 (1,000-3,000 cells only): models that saw only data with many cells
-    "grnular-rank-general-v5-ensemble": ("grnular-rank-general-v5", "grnular-rank-general-v5-seed1",
-                                         "grnular-rank-general-v5-seed2"),
-    # the same three seeds with --indirect-target 0.1 (pairs linked through one gene trained towards 0.1): closer to
-    # what real reference networks (STRING, ChIP-seq) list; README, "Real reference networks"
-    "grnular-rank-general-indirect-ensemble": ("grnular-rank-general-indirect", "grnular-rank-general-indirect-seed1",
-                                               "grnular-rank-general-indirect-seed2"),
-}
+SHIPPED_ENSEMBLES: dict[str, tuple[str, ...]] = {}
+
+
+def _seeds(first: str) -> tuple[str, ...]:
+    """The shipped checkpoint ``first`` (seed 0) and its two siblings trained with seeds 1 and 2."""
+    return (first, f"{first}-seed1", f"{first}-seed2")
+
+
+def _both(first: str, second: str) -> tuple[str, ...]:
+    """The members of two shipped ensembles, averaged as one."""
+    return (*SHIPPED_ENSEMBLES[first], *SHIPPED_ENSEMBLES[second])
+
+
+# version 8 of the general distribution (half of the DS-chain problems normalised to the median library size before
+# log1p, as real data are given): the default; README, "Which method to use"
+SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"] = _seeds("grnular-rank-general-v8")
+# the same command on version 3 (the DS chain's counts always taken as they are): the default until version 8's
+# models, kept to compare with them
+SHIPPED_ENSEMBLES["grnular-rank-general-v3-ensemble"] = _seeds("grnular-rank-general")
+# the same three seeds on version 4 of the general distribution (100-8,000 cells): what grnular-rank ran on more
+# than 3,000 cells before version 7's models, kept to compare with them
+SHIPPED_ENSEMBLES["grnular-rank-general-v4-ensemble"] = _seeds("grnular-rank-general-v4")
+# the same three seeds on version 5 (1,000-3,000 cells only): models that saw only data with many cells
+SHIPPED_ENSEMBLES["grnular-rank-general-v5-ensemble"] = _seeds("grnular-rank-general-v5")
+# the same three seeds with --indirect-target 0.1 (pairs linked through one gene trained towards 0.1): closer to
+# what real reference networks (STRING, ChIP-seq) list; README, "Real reference networks"
+SHIPPED_ENSEMBLES["grnular-rank-general-indirect-ensemble"] = _seeds("grnular-rank-general-indirect")
 # the same three seeds on version 6 (every gene a candidate regulator; graphs of at most 200 genes, as every gene's
 # row is scored): what grnular-rank runs without a TF list; README, "Without a TF list"
-SHIPPED_ENSEMBLES["grnular-rank-general-v6-ensemble"] = ("grnular-rank-general-v6", "grnular-rank-general-v6-seed1",
-                                                         "grnular-rank-general-v6-seed2")
+SHIPPED_ENSEMBLES["grnular-rank-general-v6-ensemble"] = _seeds("grnular-rank-general-v6")
 # the same three seeds on version 7 (3,000-8,000 cells only): what grnular-rank runs on 3,000 cells or more;
 # README, "Many cells"
-SHIPPED_ENSEMBLES["grnular-rank-general-v7-ensemble"] = ("grnular-rank-general-v7", "grnular-rank-general-v7-seed1",
-                                                         "grnular-rank-general-v7-seed2")
+SHIPPED_ENSEMBLES["grnular-rank-general-v7-ensemble"] = _seeds("grnular-rank-general-v7")
 # the default's three models and the three of version 5, averaged: what grnular-rank ran on 1,000-3,000 cells
 # before the v8v9 ensemble below, kept to compare with it
-SHIPPED_ENSEMBLES["grnular-rank-general-v8v5-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
-                                                           *SHIPPED_ENSEMBLES["grnular-rank-general-v5-ensemble"])
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v5-ensemble"] = _both("grnular-rank-general-ensemble",
+                                                                "grnular-rank-general-v5-ensemble")
 # the same three seeds on version 9 (version 5's 1,000-3,000 cells with version 8's normalised problems), alone and
 # averaged with the default's three: what grnular-rank runs on 1,000-3,000 cells; README, "Many cells"
-SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"] = ("grnular-rank-general-v9", "grnular-rank-general-v9-seed1",
-                                                         "grnular-rank-general-v9-seed2")
-SHIPPED_ENSEMBLES["grnular-rank-general-v8v9-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
-                                                           *SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"])
-# the same three seeds on version 10 (version 8 with half of the problems through SERGIO's noise chain), kept to
-# compare with the default, alone and averaged with its three; README, "Three training changes"
-SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"] = ("grnular-rank-general-v10", "grnular-rank-general-v10-seed1",
-                                                          "grnular-rank-general-v10-seed2")
-SHIPPED_ENSEMBLES["grnular-rank-general-v8v10-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"],
-                                                            *SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"])
-# the same three seeds on version 11 (every problem through SERGIO's noise chain, its counts taken as they are), alone
-# and averaged with version 10's three: what grnular-rank runs on log1p of counts not scaled to a library size;
-# README, "Counts through log1p"
-SHIPPED_ENSEMBLES["grnular-rank-general-v11-ensemble"] = ("grnular-rank-general-v11", "grnular-rank-general-v11-seed1",
-                                                          "grnular-rank-general-v11-seed2")
-SHIPPED_ENSEMBLES["grnular-rank-general-v10v11-ensemble"] = (*SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"],
-                                                             *SHIPPED_ENSEMBLES["grnular-rank-general-v11-ensemble"])
-
+SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"] = _seeds("grnular-rank-general-v9")
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v9-ensemble"] = _both("grnular-rank-general-ensemble",
+                                                                "grnular-rank-general-v9-ensemble")
+# the same three seeds on version 10 (version 8 with half of the problems through SERGIO's noise chain), alone and
+# averaged with the default's three, kept to compare with it; README, "Three training changes"
+SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"] = _seeds("grnular-rank-general-v10")
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v10-ensemble"] = _both("grnular-rank-general-ensemble",
+                                                                 "grnular-rank-general-v10-ensemble")
+# the same three seeds on version 11 (every problem through SERGIO's noise chain, its counts taken as they are),
+# alone and averaged with version 10's three: what grnular-rank runs on counts not scaled to a library size, raw or
+# through log1p; README, "Counts through log1p"
+SHIPPED_ENSEMBLES["grnular-rank-general-v11-ensemble"] = _seeds("grnular-rank-general-v11")
+SHIPPED_ENSEMBLES["grnular-rank-general-v10v11-ensemble"] = _both("grnular-rank-general-v10-ensemble",
+                                                                  "grnular-rank-general-v11-ensemble")
 
 def default_checkpoint(method: str) -> str:
     """Name of the shipped checkpoint (or ensemble) a method uses when none is given."""
