@@ -157,8 +157,7 @@ GENERAL_SETTING = GeneralSetting()
 #: 5 and 7 differ from 3 only in their cells, version 6 only in its candidate regulators, version 8 only in how
 #: the DS chain's counts are given, version 9 in both the cells of 5 and the counts of 8 and version 10 from 8 only in
 #: drawing SERGIO's noise chain for half of its problems and version 11 from 3 only in drawing it for every problem, so
-#: each draws its problems
-#: exactly as the version's checkpoints saw them).
+#: each draws its problems exactly as the version's checkpoints saw them).
 GENERAL_SETTINGS: dict[int, GeneralSetting] = {3: GENERAL_SETTING,
                                                4: replace(GENERAL_SETTING, version=4, cells=(100, 8000)),
                                                5: replace(GENERAL_SETTING, version=5, cells=(1000, 3000)),
