@@ -69,7 +69,8 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     # the temporary file's name ends in .part, so pandas cannot infer the compression from it
     compression = {"method": "gzip", "mtime": 0} if out.name.lower().endswith(".gz") else None
     atomic_write(out, lambda tmp: edges.to_csv(tmp, sep="\t", index=False, compression=compression))
-    print(f"wrote {len(edges)} edges ({args.method}) to {out}", file=sys.stderr)
+    ran = args.method + (f", checkpoint {edges.attrs['checkpoint']}" if "checkpoint" in edges.attrs else "")
+    print(f"wrote {len(edges)} edges ({ran}) to {out}", file=sys.stderr)
     return 0
 
 

@@ -87,11 +87,7 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
         from .models import predict
 
         if checkpoint is None:
-            from .expression import looks_like_counts, looks_like_log_counts
-
-            every_gene = tf_index is None or len(set(map(int, tf_index))) == X.shape[1]
-            counts = looks_like_log_counts(X) or looks_like_counts(X)
-            checkpoint = _default_for_cells(name, X.shape[0], every_gene=every_gene, counts=counts)
+            checkpoint = default_checkpoint_for(X, tf_index, name)
         return predict(X, tf_index, method=name, checkpoint=checkpoint, seed=seed)
     if spec.engine == "regdiffusion":
         from .regdiffusion import regdiffusion_scores
@@ -100,6 +96,21 @@ def _method_scores(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, c
     from .baselines import baseline_scores
 
     return baseline_scores(X, tf_index, method=name, seed=seed, client=client)
+
+
+def default_checkpoint_for(X: np.ndarray, tf_index: np.ndarray | None, method: str) -> str:
+    """The shipped checkpoint (or ensemble) an unrolled ``method`` runs by default on the cells × genes ``X``.
+
+    Chosen by :func:`~grnular_lib.checkpoints.checkpoint_for_cells` from the number of cells, whether every gene is a
+    candidate regulator (``tf_index`` ``None``, empty, or every gene) and whether ``X`` is counts not scaled to a
+    library size, raw or through ``log1p`` (:func:`~grnular_lib.expression.looks_like_counts`,
+    :func:`~grnular_lib.expression.looks_like_log_counts`); none of these depends on the order of genes or cells.
+    """
+    from .expression import looks_like_counts, looks_like_log_counts
+
+    every_gene = tf_index is None or len(set(map(int, tf_index))) in (0, X.shape[1])
+    counts = looks_like_log_counts(X) or looks_like_counts(X)
+    return _default_for_cells(method, X.shape[0], every_gene=every_gene, counts=counts)
 
 
 def _default_for_cells(method: str, n_cells: int, *, every_gene: bool = False, counts: bool = False) -> str:
@@ -170,6 +181,7 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     pandas.DataFrame
         Columns ``TF, target, importance``, every candidate pair, sorted by importance, descending (arboreto's
         convention). With TFs, only TFs appear as regulators; TF–TF pairs are listed in both directions.
+        For the unrolled models ``attrs["checkpoint"]`` names the checkpoint or shipped ensemble that ran.
     """
     import warnings
 
@@ -201,6 +213,12 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         warnings.warn(f"the expression looks like raw counts (whole numbers up to {float(expr.X.max()):.0f}); the "
                       f"{name} models were trained on log-transformed expression and keep only part of their lead "
                       "on counts: log-transform first (scanpy: sc.pp.normalize_total then sc.pp.log1p)", stacklevel=2)
+    unrolled = METHODS[name].engine == "unrolled"
+    if unrolled and checkpoint is None:
+        checkpoint = default_checkpoint_for(expr.X, tf_index, name)
     scores = score_matrix(expr.X, tf_index, name, checkpoint=checkpoint, seed=seed, client=client,
                           gene_names=expr.genes)
-    return edges_from_matrix(scores, expr.genes, tf_index)
+    edges = edges_from_matrix(scores, expr.genes, tf_index)
+    if unrolled:
+        edges.attrs["checkpoint"] = str(checkpoint)
+    return edges

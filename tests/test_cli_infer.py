@@ -39,7 +39,7 @@ def test_cli_infer_then_evaluate(linear_data, capsys):
     assert main(["infer", str(linear_data / "ExpressionData.csv.gz"), "--tfs", str(linear_data / "tfs.txt"),
                  "--method", "ridge", "-o", str(out)]) == 0
     assert pd.read_csv(out, sep="\t").columns.tolist() == ["TF", "target", "importance"]
-    capsys.readouterr()
+    assert "edges (ridge) to" in capsys.readouterr().err  # no checkpoint to name
     assert main(["evaluate", str(out), "--truth", str(linear_data / "refNetwork.csv"), "--protocol", "beeline"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["auprc"] == pytest.approx(1.0) and result["n_true_edges"] == 2
@@ -97,7 +97,9 @@ def test_default_model_without_tfs_takes_every_gene_with_the_model_trained_that_
     assert main(["infer", str(linear_data / "ExpressionData.csv.gz"), "-o", str(out)]) == 0
     edges = pd.read_csv(out, sep="\t")
     assert set(edges["TF"]) == set("ABXYZ") and len(edges) == 5 * 4
-    assert "error" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "error" not in err and "edges (grnular-rank, checkpoint grnular-rank-general-v6-ensemble) to" in err
+    assert infer(linear_data / "ExpressionData.csv.gz").attrs["checkpoint"] == "grnular-rank-general-v6-ensemble"
 
 
 def test_log1p_of_counts_takes_the_model_trained_on_them():
@@ -210,8 +212,10 @@ def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
     (tmp_path / "tfs.txt").write_text("A\nB\n")
     assert main(["infer", str(tmp_path / "many.csv"), "--tfs", str(tmp_path / "tfs.txt"), "-o",
                  str(tmp_path / "out.tsv")]) == 0
-    err = [line for line in capsys.readouterr().err.splitlines() if "3100 cells" in line]
-    assert len(err) == 1 and err[0].startswith("grnular: warning:")
+    err = capsys.readouterr().err
+    warned = [line for line in err.splitlines() if "3100 cells" in line]
+    assert len(warned) == 1 and warned[0].startswith("grnular: warning:")
+    assert "edges (grnular-rank, checkpoint grnular-rank-general-v7-ensemble) to" in err
 
 
 def test_raw_counts_warn_for_the_learned_models_only(tmp_path):
