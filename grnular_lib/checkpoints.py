@@ -81,6 +81,7 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v11-ensemble"] = _seeds("grnular-rank-ge
 SHIPPED_ENSEMBLES["grnular-rank-general-v10v11-ensemble"] = _both("grnular-rank-general-v10-ensemble",
                                                                   "grnular-rank-general-v11-ensemble")
 
+
 def default_checkpoint(method: str) -> str:
     """Name of the shipped checkpoint (or ensemble) a method uses when none is given."""
     name = f"{method}-{DEFAULT_SETTING}"
