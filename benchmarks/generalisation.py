@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "or more cells, one cell type, and fully random draws; default 0: none)")
     p.add_argument("--ds", nargs="*", default=["DS1", "DS2", "DS3"], choices=["DS1", "DS2", "DS3"],
                    help="SERGIO datasets (none: leave them out)")
+    p.add_argument("--ds-replicates", type=int, default=None,
+                   help="replicates 0 … N-1 of each SERGIO dataset (default 5; the published sets have 15)")
     p.add_argument("--sergio-reference", action="store_true",
                    help="also score the DS1 replicate made by the original SERGIO code (clean and its noisy counts)")
     p.add_argument("--beeline", nargs="*", default=None,
@@ -103,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
             cells += gen.draw_cells(draws=args.draws)
         if not args.no_real:
             if args.ds:
-                cells += gen.sergio_cells(names=args.ds)
+                n_rep = gen.DS_REPLICATES if args.ds_replicates is None else args.ds_replicates
+                if not 1 <= n_rep <= 15:
+                    raise InputError(f"--ds-replicates {n_rep}: give 1 to 15 (the published sets have 15)")
+                cells += gen.sergio_cells(names=args.ds, replicates=range(n_rep))
             if args.sergio_reference:
                 cells += gen.sergio_reference_cells()
             if args.beeline is None or args.beeline:

@@ -35,6 +35,7 @@ grid_cells: "Optional[int]" = None  # cells of every simulated graph
 grid_cell_types: "Optional[int]" = None  # cell types of every simulated graph
 draws: "Optional[int]" = None  # held-out draws per condition (random, 30 genes, 150 or 5,000 cells, 1 cell type, every gene a candidate)
 ds_names: "Optional[list[str]]" = None  # regenerated SERGIO datasets: DS1, DS2, DS3 (clean and DS noise chain)
+ds_replicates: "Optional[int]" = None  # replicates of each SERGIO dataset (the published sets have 15)
 ds_cells_per_type: "Optional[int]" = None  # cells per cell type of the SERGIO replicates (the DS data: 300)
 sergio_reference: "Optional[bool]" = None  # also the DS1 replicate made by the original SERGIO code (clean and noisy)
 beeline_datasets: "Optional[list[str]]" = None  # BEELINE datasets (TFs+500) against STRING and non-specific ChIP-seq
@@ -50,7 +51,7 @@ from grnular_lib import generalisation as gen
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
 params = settings.notebook_params("08_generalisation", profile, sizes=sizes, noises=noises, families=families,
     graphs_per_cell=graphs_per_cell, grid_cells=grid_cells, grid_cell_types=grid_cell_types, draws=draws,
-    ds_names=ds_names, ds_cells_per_type=ds_cells_per_type, sergio_reference=sergio_reference,
+    ds_names=ds_names, ds_replicates=ds_replicates, ds_cells_per_type=ds_cells_per_type, sergio_reference=sergio_reference,
     beeline_datasets=beeline_datasets, methods=methods,
     checkpoints=checkpoints, expensive_graphs=expensive_graphs, seed=seed)
 cells, runs = chapter.cells(params), chapter.runs(params)

@@ -67,6 +67,17 @@ def test_generalisation_chapter_adds_the_sergio_reference_on_request():
         settings.notebook_params("08_generalisation", "smoke", sergio_reference="yes")
 
 
+def test_generalisation_chapter_scores_the_asked_replicates_of_each_ds_dataset():
+    p = settings.notebook_params("08_generalisation", "smoke", ds_replicates=3, ds_cells_per_type=5)
+    ds = [c for c in ch08_generalisation.cells(p) if c.group == "SERGIO DS"]
+    assert ds and all([d.name.split("/")[1] for d in c.make()] == ["rep0", "rep1", "rep2"] for c in ds)
+    for bad in (0, 16):
+        with pytest.raises(InputError, match="from 1 to 15"):
+            settings.notebook_params("08_generalisation", "smoke", ds_replicates=bad)
+    with pytest.raises(InputError, match="from 1 to 15"):
+        settings.notebook_params("04_sergio_ds", "smoke", replicates=20)
+
+
 def test_rerun_command_round_trips_through_a_shell():
     cmd = settings.rerun_command("06_mesc_case_study", {"profile": "quick"},
                            change={"score_threshold": 0.3, "go_terms": ["GO:0007492", "GO:0048863"]})

@@ -199,6 +199,14 @@ def _positive_ints(name: str, values: Any) -> None:
         raise InputError(f"{name}={values!r}: give positive whole numbers")
 
 
+def _replicate_count(name: str, value: Any) -> None:
+    from grnular_lib.data.sergio_ds import N_REPLICATES
+
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= N_REPLICATES:
+        raise InputError(f"{name}={value!r}: give a whole number of replicates from 1 to {N_REPLICATES} (the "
+                         f"published SERGIO sets have {N_REPLICATES})")
+
+
 def _percentiles(name: str, values: Any) -> None:
     values = values if isinstance(values, list) else [values]
     if any(not (0 <= float(v) < 100) for v in values):
@@ -222,7 +230,8 @@ _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "methods": _methods, "methods_tf": _methods, "methods_no_tf": _methods, "runtime_methods": _methods,
     "train_methods": _model_methods, "ds_names": _ds_names, "beeline_datasets": _beeline_datasets,
     "beeline_networks": _beeline_networks, "cells": _positive_ints, "cell_types": _positive_ints,
-    "n_test_graphs": _positive_ints, "replicates": _positive_ints, "hidden_sizes": _positive_ints,
+    "n_test_graphs": _positive_ints, "replicates": _replicate_count,
+    "ds_replicates": _replicate_count, "hidden_sizes": _positive_ints,
     "genes": _positive_ints, "dropout_percentiles": _percentiles, "go_terms": _go_terms,
     "score_threshold": _threshold, "method": _methods, "rank_methods": _some_methods,
     "rank_full_only": _some_methods, "rank_seeds": _whole_numbers, "rank_resamples": _whole_numbers,
