@@ -137,11 +137,11 @@ print(chapter.verdict_sentence(comparison, params))
 # Real-data AUPRC is close to chance for every method; compare margins there with the chance level in the summary
 # table, not with the simulated cells. Every BEELINE dataset here has fewer than 1,000 cells, so the many-cell models
 # are checked on simulated data only; run on these datasets, below their range, they score lower than the default
-# on most pairs (README, "Real data with 1,000 cells or more"). On DS1 with noise the default is ahead of the best
-# floor on both the regenerated and the reference replicate (0.747 against Pearson-TF's 0.727 and 0.738 against
-# 0.726, in the full benchmark), by less than 0.02 on the reference; clean, it is ahead on the regenerated replicate
-# by less than 0.02 and behind Ridge-TF on the reference (0.872 against 0.886). DS1's one TF regulating 79 of its 100
-# genes is where the learned combination does worst.
+# on most pairs (README, "Real data with 1,000 cells or more"). DS1, where two of the 10 TFs each regulate 76 of the
+# 100 genes, is where the learned combination does worst: over replicates 0–4 the default is behind Ridge-TF clean
+# (0.884 against 0.888) and Pearson-TF with the noise chain (0.736 against 0.744), and on the original SERGIO code's
+# replicate behind Ridge-TF clean (0.872 against 0.886) and less than 0.02 ahead of Pearson-TF with noise (0.738
+# against 0.726), in the full benchmark.
 
 # %% [markdown]
 # ## Rerun this

@@ -23,7 +23,7 @@ target's best TF (``*_colrel``) and by the TF's best target (``*_rowrel``), the 
 the fraction of its variance the TFs explain in the two ridge fits (``target_r2``, ``target_r2_rank``: how much of
 the gene is regulated by the TFs at all); per TF, the quantile among the TFs of its mean |correlation| with all
 genes, before and after smoothing (``tf_breadth_tfq``, ``tf_breadth_knn_tfq``: a hub TF that regulates most genes
-co-varies with most of them, as in DS1, where one of 10 TFs regulates 79 of the 100 genes); and three descriptors of
+co-varies with most of them, as in DS1, where two of 10 TFs each regulate 76 of the 100 genes); and three descriptors of
 the whole problem (:func:`problem_context`: zeros, how well TFs explain genes, how strongly genes follow their best
 TF) that tell the learned parts which kind of data they see without naming its size.
 Quantiles use average ranks, so ties (e.g. constant genes) give the same feature whatever the order of genes or TFs.

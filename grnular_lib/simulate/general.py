@@ -91,8 +91,8 @@ class GeneralSetting:
     Version 2 added the depth and the optional dropout of the DS chain (version 1: always 4.6 and 82), the modules,
     orphan genes and idle TFs of the hierarchical family (version 1: none), and TF ratios up to 50 % (version 1:
     30 %; BEELINE's gene sets have 20–55 %). Version 3 widened the spread of the TFs' popularity from 0.75–1.75
-    to 0.75–2.5, so that some graphs have a hub TF regulating most genes, as real and DS networks do (DS1: one of 10
-    TFs regulates 79 of the 100 genes; mHSC-GM's STRING network: 5 of 132 TFs hold a quarter of the edges); the
+    to 0.75–2.5, so that some graphs have a hub TF regulating most genes, as real and DS networks do (DS1: two of 10
+    TFs each regulate 76 of the 100 genes; mHSC-GM's STRING network: 5 of 132 TFs hold a quarter of the edges); the
     draw is otherwise unchanged (same streams, same order). Version 4 (:data:`GENERAL_SETTINGS`) widens the cells
     from 100–3,000 to 100–8,000, as droplet experiments often have 5,000 cells or more; the draw is otherwise
     unchanged. Version 3 stays the default: ``grnular-rank`` models trained on version 4 gain at 5,000 cells but lose
