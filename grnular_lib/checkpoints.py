@@ -41,8 +41,11 @@ def _both(first: str, second: str) -> tuple[str, ...]:
 
 
 # version 8 of the general distribution (half of the DS-chain problems normalised to the median library size before
-# log1p, as real data are given): the default; README, "Which method to use"
-SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"] = _seeds("grnular-rank-general-v8")
+# log1p, as real data are given), trained with the cross-entropy plus 3 x the listwise ranking loss
+# (--ranking-weight 3): the default; README, "Which method to use"
+SHIPPED_ENSEMBLES["grnular-rank-general-ensemble"] = _seeds("grnular-rank-general-rank3")
+# the same command without the ranking loss: the default until the ranked models, kept to compare with them
+SHIPPED_ENSEMBLES["grnular-rank-general-v8-ensemble"] = _seeds("grnular-rank-general-v8")
 # the same command on version 3 (the DS chain's counts always taken as they are): the default until version 8's
 # models, kept to compare with them
 SHIPPED_ENSEMBLES["grnular-rank-general-v3-ensemble"] = _seeds("grnular-rank-general")
@@ -60,19 +63,22 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v6-ensemble"] = _seeds("grnular-rank-gen
 # the same three seeds on version 7 (3,000-8,000 cells only): what grnular-rank runs on 3,000 cells or more;
 # README, "Many cells"
 SHIPPED_ENSEMBLES["grnular-rank-general-v7-ensemble"] = _seeds("grnular-rank-general-v7")
-# the default's three models and the three of version 5, averaged: what grnular-rank ran on 1,000-3,000 cells
+# version 8's three models and the three of version 5, averaged: what grnular-rank ran on 1,000-3,000 cells
 # before the v8v9 ensemble below, kept to compare with it
-SHIPPED_ENSEMBLES["grnular-rank-general-v8v5-ensemble"] = _both("grnular-rank-general-ensemble",
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v5-ensemble"] = _both("grnular-rank-general-v8-ensemble",
                                                                 "grnular-rank-general-v5-ensemble")
-# the same three seeds on version 9 (version 5's 1,000-3,000 cells with version 8's normalised problems), alone and
-# averaged with the default's three: what grnular-rank runs on 1,000-3,000 cells; README, "Many cells"
+# the same three seeds on version 9 (version 5's 1,000-3,000 cells with version 8's normalised problems), alone,
+# averaged with the default's three (what grnular-rank runs on 1,000-3,000 cells; README, "Many cells") and with
+# version 8's three (what it ran there before the ranked models, kept to compare)
 SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"] = _seeds("grnular-rank-general-v9")
-SHIPPED_ENSEMBLES["grnular-rank-general-v8v9-ensemble"] = _both("grnular-rank-general-ensemble",
+SHIPPED_ENSEMBLES["grnular-rank-general-rank3v9-ensemble"] = _both("grnular-rank-general-ensemble",
+                                                                   "grnular-rank-general-v9-ensemble")
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v9-ensemble"] = _both("grnular-rank-general-v8-ensemble",
                                                                 "grnular-rank-general-v9-ensemble")
 # the same three seeds on version 10 (version 8 with half of the problems through SERGIO's noise chain), alone and
-# averaged with the default's three, kept to compare with it; README, "Three training changes"
+# averaged with version 8's three, kept to compare with it; README, "Three training changes"
 SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"] = _seeds("grnular-rank-general-v10")
-SHIPPED_ENSEMBLES["grnular-rank-general-v8v10-ensemble"] = _both("grnular-rank-general-ensemble",
+SHIPPED_ENSEMBLES["grnular-rank-general-v8v10-ensemble"] = _both("grnular-rank-general-v8-ensemble",
                                                                  "grnular-rank-general-v10-ensemble")
 # the same three seeds on version 11 (every problem through SERGIO's noise chain, its counts taken as they are),
 # alone and averaged with version 10's three: what grnular-rank runs on counts not scaled to a library size, raw or
@@ -116,8 +122,9 @@ def shipped_training_range(name: str) -> tuple[str, int, int] | None:
 
 
 #: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
-#: trained with the default's command, on the default's or another range of cells (``--general-version``)
-CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v8v9-ensemble", "grnular-rank-general-v7-ensemble")
+#: trained with the default's command, on the default's or another range of cells (``--general-version``), with or
+#: without its ranking loss (``--ranking-weight``)
+CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-rank3v9-ensemble", "grnular-rank-general-v7-ensemble")
 #: Shipped ensembles that :func:`checkpoint_for_cells` chooses when every gene is a candidate regulator (no TF list):
 #: their members were trained on problems that give every gene as a candidate (:func:`shipped_every_gene`)
 EVERY_GENE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v6-ensemble",)

@@ -64,6 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--indirect-target", type=float, default=None, metavar="S",
                    help="grnular-rank: train pairs without an edge but linked through one gene towards S in [0, 1) "
                         "instead of 0, as real reference networks list such associations (default 0)")
+    p.add_argument("--ranking-weight", type=float, default=None, metavar="W",
+                   help="grnular-rank: add W × a listwise ranking loss (edges above every other pair) to the "
+                        "cross-entropy (default 0)")
     p.add_argument("--seed", type=int, default=0, help="seed of the corpora and of training (default 0)")
     p.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
     p.add_argument("-o", "--output", required=True,
@@ -76,7 +79,7 @@ def command_line(args: argparse.Namespace) -> str:
     parts = ["grnular", "train", "--setting", args.setting, "--method", args.method]
     for name in ("max_genes", "general_version", "genes", "cells_per_type", "cell_types", "dropout_percentile",
                  "noise_params", "decay", "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr",
-                 "beta", "n_unrolled", "inner_steps", "hidden", "indirect_target", "seed"):
+                 "beta", "n_unrolled", "inner_steps", "hidden", "indirect_target", "ranking_weight", "seed"):
         value = getattr(args, name)
         if value is not None:
             parts += [f"--{name.replace('_', '-')}", str(value)]
@@ -218,6 +221,12 @@ def run_train(args: argparse.Namespace) -> int:
 
         check_indirect_target(args.indirect_target, "--indirect-target")
         overrides["indirect_target"] = args.indirect_target
+    if args.ranking_weight is not None:
+        if args.method != "grnular-rank":
+            raise InputError("--ranking-weight applies to grnular-rank only; drop it")
+        if not args.ranking_weight >= 0:
+            raise InputError(f"--ranking-weight {args.ranking_weight}: give a number ≥ 0 (0: cross-entropy alone)")
+        overrides["ranking_weight"] = args.ranking_weight
     run = train_model(args.method, setting=setting, train_graphs=args.train_graphs, valid_graphs=args.valid_graphs,
                       epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta=args.beta, seed=args.seed,
                       overrides=overrides, device=args.device)

@@ -90,7 +90,7 @@ chapter.shape_table()
 # 1,000 to 2,999 cells the three default models averaged with three trained on 1,000–3,000 only; from 3,000 three
 # trained on 3,000–8,000 only), where every gene is a candidate regulator, runs three models trained that way, and on log1p
 # of counts not scaled to a library size (the noise chain's cells) six trained mostly on SERGIO's noise chain. Runs named with a
-# checkpoint in brackets are other training runs of a model: `grnular-rank-general-v3-ensemble` is the previous
+# checkpoint in brackets are other training runs of a model: `grnular-rank-general-v3-ensemble` is an earlier
 # default, trained on version 3 of the simulated distribution, which never library-size normalises (the default's
 # version 8 normalises half its noisy problems, as BEELINE's expression files are), and
 # `grnular-rank-general-indirect-ensemble` is version 3's recipe with pairs linked through one gene trained towards
@@ -138,9 +138,9 @@ print(chapter.verdict_sentence(comparison, params))
 # table, not with the simulated cells. Every BEELINE dataset here has fewer than 1,000 cells, so the many-cell models
 # are checked on simulated data only; run on these datasets, below their range, they score lower than the default
 # on most pairs (README, "Real data with 1,000 cells or more"). DS1, where two of the 10 TFs each regulate 76 of the
-# 100 genes, is where the learned combination does worst: over replicates 0–4 the default is behind Ridge-TF clean
-# (0.884 against 0.888) and Pearson-TF with the noise chain (0.736 against 0.744), and on the original SERGIO code's
-# replicate behind Ridge-TF clean (0.872 against 0.886) and less than 0.02 ahead of Pearson-TF with noise (0.738
+# 100 genes, is where the learned combination does worst: over replicates 0–4 the default is level with Ridge-TF
+# clean (0.889 against 0.888) and behind Pearson-TF with the noise chain (0.736 against 0.744), and on the original
+# SERGIO code's replicate behind Ridge-TF clean (0.879 against 0.886) and less than 0.02 ahead of Pearson-TF with noise (0.738
 # against 0.726), in the full benchmark.
 
 # %% [markdown]

@@ -96,7 +96,7 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
     """Each shipped ensemble's members exist with a model card and a validation curve, were trained with one command
     that differs only in ``--seed`` (and the output) — for an ensemble :func:`checkpoint_for_cells` may choose or one
     made of other shipped ensembles, also in ``--general-version`` (the range of cells, the candidate regulators or the
-    noise)
+    noise) and ``--ranking-weight``,
     and, for one trained with every gene a candidate, ``--max-genes`` — and load as one ensemble."""
     import re
 
@@ -107,8 +107,8 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
         routed = name in (*ck.CELL_RANGE_ENSEMBLES, *ck.EVERY_GENE_ENSEMBLES, *ck.COUNT_ENSEMBLES)
         parts = [set(m) for n, m in ck.SHIPPED_ENSEMBLES.items() if n != name and set(m) < set(members)]
         composed = bool(parts) and set().union(*parts) == set(members)  # each part is checked on its own
-        if routed or composed:
-            varying = r"--general-version \d+ |" + varying
+        if routed or composed:  # other ranges of cells, candidates or noise; with or without the ranking loss
+            varying = r"--general-version \d+ |--ranking-weight \S+ |" + varying
         if name in ck.EVERY_GENE_ENSEMBLES:  # every gene's row is scored: smaller graphs keep the training time
             varying = r"--max-genes \d+ |" + varying
         commands = set()
@@ -131,6 +131,8 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
     assert ck.shipped_training_range("grnular-rank-general-v8v5-ensemble") == ("grnular-rank", 1000, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v9-ensemble") == ("grnular-rank", 1000, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v8v9-ensemble") == ("grnular-rank", 1000, 3000)
+    assert ck.shipped_training_range("grnular-rank-general-rank3v9-ensemble") == ("grnular-rank", 1000, 3000)
+    assert ck.shipped_training_range("grnular-rank-general-v8-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v10-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v8v10-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v11-ensemble") == ("grnular-rank", 100, 3000)

@@ -174,7 +174,7 @@ def test_edge_list_names_are_stripped_like_the_truth(tmp_path):
 
 def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
     """The default grnular-rank follows the number of cells: the ensemble trained on the narrowest range that holds
-    them (1,000–2,999 cells: the v8v9 ensemble, silently, as documented; from 3,000 the v7 ensemble, trained on
+    them (1,000–2,999 cells: the rank3v9 ensemble, silently, as documented; from 3,000 the v7 ensemble, trained on
     3,000–8,000 only), with one warning line naming both beyond the default's 3,000; nothing changes when a checkpoint
     is chosen."""
     import warnings
@@ -184,8 +184,8 @@ def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
 
     assert checkpoint_for_cells("grnular-rank", 999) == "grnular-rank-general-ensemble"
     assert checkpoint_for_cells("grnular-rank", 10) == "grnular-rank-general-ensemble"  # below every range
-    assert checkpoint_for_cells("grnular-rank", 1000) == "grnular-rank-general-v8v9-ensemble"
-    assert checkpoint_for_cells("grnular-rank", 2999) == "grnular-rank-general-v8v9-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 1000) == "grnular-rank-general-rank3v9-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 2999) == "grnular-rank-general-rank3v9-ensemble"
     assert checkpoint_for_cells("grnular-rank", 3000) == "grnular-rank-general-v7-ensemble"  # the narrower range
     assert checkpoint_for_cells("grnular-rank", 8000) == "grnular-rank-general-v7-ensemble"
     assert checkpoint_for_cells("grnular-rank", 50000) == "grnular-rank-general-v7-ensemble"  # trained on the most
@@ -200,7 +200,7 @@ def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
         wide = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v7-ensemble")
         usual = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
         within = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank")
-        narrow = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-v8v9-ensemble")
+        narrow = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-rank3v9-ensemble")
         few = score_matrix(X[:500], np.array([0, 1]), "grnular-rank")
         few_usual = score_matrix(X[:500], np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
     np.testing.assert_array_equal(routed, wide)

@@ -218,3 +218,24 @@ def test_general_checkpoint_beats_every_floor(n_genes):
             floors[m].append(score(baseline_scores(X, tf, method=m), T)["auprc"])
     best = max(np.mean(v) for v in floors.values())
     assert np.mean(ours) > best, (np.mean(ours), {m: np.mean(v) for m, v in floors.items()})
+
+
+def test_ranking_loss_is_lowest_when_the_edges_stand_above_every_other_pair():
+    edge = torch.zeros(3, 8)
+    edge[0, 1] = edge[1, 4] = edge[2, 6] = 1.0
+    mask = torch.ones(3, 8)
+    mask[0, 0] = 0.0  # a self pair, never scored
+    on_top = torch.where(edge > 0, torch.full_like(edge, 0.9), torch.full_like(edge, 0.2))
+    outranked = on_top.clone()
+    outranked[1, 7] = 0.99  # one non-edge above every edge
+    ranked = RankGRNUlar.ranking_loss(on_top, edge, mask)
+    assert ranked < RankGRNUlar.ranking_loss(outranked, edge, mask)
+    assert RankGRNUlar.ranking_loss(on_top, torch.zeros_like(edge), mask) == 0.0  # no edge: no ranking
+    model = RankGRNUlar(n_unrolled=1, hidden=4, ranking_weight=0.5)
+    assert model.config["ranking_weight"] == 0.5 and "ranking_weight" not in RankGRNUlar().config
+    p = make_problem(np.random.default_rng(0).normal(size=(40, 5)), [0, 1], np.eye(5, k=1), device="cpu")
+    plain = RankGRNUlar(n_unrolled=1, hidden=4)
+    plain.load_state_dict(model.state_dict())
+    assert model.loss(p, model(p)) > plain.loss(p, plain(p))  # the ranking term adds to the cross-entropy
+    with pytest.raises(InputError, match="ranking_weight"):
+        RankGRNUlar(ranking_weight=-1.0)

@@ -18,7 +18,9 @@ thresholds and what the learned parts see:
 Every learned part acts on one pair at a time with inputs whose distribution does not depend on the number of genes,
 TFs or cells, so a model trained on small graphs runs unchanged on large ones. Training minimises a class-balanced
 binary cross-entropy per problem, averaged over the L + 1 outputs (not the paper's Eq. 16: Fβ on tanh|Θ| is made for
-unbounded Θ, and the cross-entropy directly ranks pairs, which is what AUPRC measures). With ``indirect_target`` s > 0
+unbounded Θ, and the cross-entropy directly ranks pairs, which is what AUPRC measures); with ``ranking_weight`` w > 0
+plus w × a listwise ranking loss (:meth:`RankGRNUlar.ranking_loss`), which weighs most the pairs that outrank edges,
+the top of the ranking that AUPRC rewards. With ``indirect_target`` s > 0
 a pair without an edge but linked through one gene (a cascade TF → X → gene, or a TF and a gene that share a
 regulator or a target) is trained towards s instead of 0: reference networks of real data (STRING, ChIP-seq) list
 such associations too, while SERGIO's truth has direct edges only.
@@ -91,10 +93,13 @@ class RankGRNUlar(nn.Module):
     indirect_target
         Training target in [0, 1) of pairs without an edge that are linked through one gene (0: the truth's direct
         edges only; see the module docstring). Training only: the model's outputs do not depend on it.
+    ranking_weight
+        Weight ≥ 0 of a listwise ranking term added to the cross-entropy of each output (:meth:`ranking_loss`; 0:
+        none). Training only.
     """
 
-    def __init__(self, *, n_unrolled: int = 3, hidden: int = 32, layers: int = 2, indirect_target: float = 0.0
-                 ) -> None:
+    def __init__(self, *, n_unrolled: int = 3, hidden: int = 32, layers: int = 2, indirect_target: float = 0.0,
+                 ranking_weight: float = 0.0) -> None:
         super().__init__()
         if n_unrolled < 0 or hidden < 1 or layers < 1:
             raise InputError("n_unrolled must be ≥ 0, hidden and layers ≥ 1")
@@ -102,6 +107,10 @@ class RankGRNUlar(nn.Module):
         self.config = dict(n_unrolled=n_unrolled, hidden=hidden, layers=layers)
         if indirect_target:  # spelled out only when used: checkpoints trained without it keep their config
             self.config["indirect_target"] = float(indirect_target)
+        if not ranking_weight >= 0.0:
+            raise InputError(f"ranking_weight {ranking_weight}: give a number ≥ 0 (0: cross-entropy alone)")
+        if ranking_weight:
+            self.config["ranking_weight"] = float(ranking_weight)
         n_feat = len(FEATURE_NAMES)
         self.evidence_nn = _mlp(n_feat, hidden, layers)
         self.rho_nn = _mlp(n_feat + 3, hidden, max(1, layers - 1))
@@ -150,9 +159,23 @@ class RankGRNUlar(nn.Module):
         linked = (A[problem.tf_index] @ A) > 0
         return torch.where(linked & (truth == 0), torch.full_like(truth, soft), truth) * mask, mask
 
+    @staticmethod
+    def ranking_loss(z: torch.Tensor, edge: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Listwise ranking loss of one output: the cross-entropy between the uniform distribution over the edges
+        and the softmax of the logits of ``z`` over all scored pairs, divided by log(scored pairs) so that its scale
+        does not grow with the problem. It is low only when the edges' logits stand above every other pair's, which
+        is what AUPRC rewards; the pairs that outrank edges carry most of its gradient."""
+        p = z.clamp(1e-6, 1 - 1e-6)
+        logit = (torch.log(p) - torch.log1p(-p))[mask > 0]
+        pos = edge[mask > 0] > 0
+        n = logit.numel()
+        if not pos.any() or bool(pos.all()) or n < 2:
+            return logit.sum() * 0.0
+        return (torch.logsumexp(logit, 0) - logit[pos].mean()) / float(torch.log(torch.tensor(float(n))))
+
     def loss(self, problem: Problem, outputs: list[torch.Tensor]) -> torch.Tensor:
         """Class-balanced binary cross-entropy of every output against :meth:`target` (the edges weighted by
-        sqrt(other pairs / edges), each count at least 1)."""
+        sqrt(other pairs / edges), each count at least 1), plus ``ranking_weight`` × :meth:`ranking_loss`."""
         truth, mask = self.target(problem)
         edge = (truth >= 1).to(truth.dtype) * mask
         n_pos = edge.sum()
@@ -163,7 +186,10 @@ class RankGRNUlar(nn.Module):
         for z in outputs:
             p = z.clamp(1e-6, 1 - 1e-6)
             bce = -(truth * torch.log(p) + (1 - truth) * torch.log1p(-p))
-            losses.append((weight * bce).sum() / weight.sum())
+            term = (weight * bce).sum() / weight.sum()
+            if self.config.get("ranking_weight", 0.0):
+                term = term + self.config["ranking_weight"] * self.ranking_loss(z, edge, mask)
+            losses.append(term)
         return torch.stack(losses).mean()
 
     def to_scores(self, problem: Problem, out: torch.Tensor) -> torch.Tensor:
