@@ -138,9 +138,9 @@ print(chapter.verdict_sentence(comparison, params))
 # table, not with the simulated cells. Every BEELINE dataset here has fewer than 1,000 cells, so the many-cell models
 # are checked on simulated data only; run on these datasets, below their range, they score lower than the default
 # on most pairs (README, "Real data with 1,000 cells or more"). DS1, where two of the 10 TFs each regulate 76 of the
-# 100 genes, is where the learned combination does worst: over replicates 0–4 the default is level with Ridge-TF
-# clean (0.889 against 0.888) and behind Pearson-TF with the noise chain (0.736 against 0.744), and on the original
-# SERGIO code's replicate behind Ridge-TF clean (0.879 against 0.886) and less than 0.02 ahead of Pearson-TF with noise (0.738
+# 100 genes, is where the learned combination does worst: over replicates 0–4 the default is less than 0.02 ahead of
+# Ridge-TF clean (0.896 against 0.888) and behind Pearson-TF with the noise chain (0.736 against 0.744), and on the
+# original SERGIO code's replicate level with Ridge-TF clean (0.887 against 0.886) and less than 0.02 ahead of Pearson-TF with noise (0.738
 # against 0.726), in the full benchmark.
 
 # %% [markdown]
