@@ -105,9 +105,12 @@ def main(argv: list[str] | None = None) -> int:
             cells += gen.draw_cells(draws=args.draws)
         if not args.no_real:
             if args.ds:
+                from grnular_lib.data.sergio_ds import N_REPLICATES
+
                 n_rep = gen.DS_REPLICATES if args.ds_replicates is None else args.ds_replicates
-                if not 1 <= n_rep <= 15:
-                    raise InputError(f"--ds-replicates {n_rep}: give 1 to 15 (the published sets have 15)")
+                if not 1 <= n_rep <= N_REPLICATES:
+                    raise InputError(f"--ds-replicates {n_rep}: give 1 to {N_REPLICATES} (the published sets have "
+                                     f"{N_REPLICATES})")
                 cells += gen.sergio_cells(names=args.ds, replicates=range(n_rep))
             if args.sergio_reference:
                 cells += gen.sergio_reference_cells()

@@ -224,8 +224,9 @@ def run_train(args: argparse.Namespace) -> int:
     if args.ranking_weight is not None:
         if args.method != "grnular-rank":
             raise InputError("--ranking-weight applies to grnular-rank only; drop it")
-        if not args.ranking_weight >= 0:
-            raise InputError(f"--ranking-weight {args.ranking_weight}: give a number ≥ 0 (0: cross-entropy alone)")
+        from .models.grnular_rank import check_ranking_weight
+
+        check_ranking_weight(args.ranking_weight, "--ranking-weight")
         overrides["ranking_weight"] = args.ranking_weight
     run = train_model(args.method, setting=setting, train_graphs=args.train_graphs, valid_graphs=args.valid_graphs,
                       epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta=args.beta, seed=args.seed,

@@ -27,6 +27,8 @@ such associations too, while SERGIO's truth has direct edges only.
 """
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -73,6 +75,12 @@ def average_rank_quantiles(z: torch.Tensor, dim: int) -> torch.Tensor:
     return q.transpose(dim, -1)
 
 
+def check_ranking_weight(value: float, name: str = "ranking_weight") -> None:
+    """Raise :class:`~grnular_lib.errors.InputError`, naming the option ``name``, unless ``value`` is ≥ 0."""
+    if not value >= 0.0:
+        raise InputError(f"{name} {value}: give a number ≥ 0 (0: cross-entropy alone)")
+
+
 def check_indirect_target(value: float, name: str = "indirect_target") -> None:
     """Raise :class:`~grnular_lib.errors.InputError`, naming the option ``name``, unless ``value`` lies in [0, 1)."""
     if not 0.0 <= value < 1.0:
@@ -107,8 +115,7 @@ class RankGRNUlar(nn.Module):
         self.config = dict(n_unrolled=n_unrolled, hidden=hidden, layers=layers)
         if indirect_target:  # spelled out only when used: checkpoints trained without it keep their config
             self.config["indirect_target"] = float(indirect_target)
-        if not ranking_weight >= 0.0:
-            raise InputError(f"ranking_weight {ranking_weight}: give a number ≥ 0 (0: cross-entropy alone)")
+        check_ranking_weight(ranking_weight)
         if ranking_weight:
             self.config["ranking_weight"] = float(ranking_weight)
         n_feat = len(FEATURE_NAMES)
@@ -171,7 +178,7 @@ class RankGRNUlar(nn.Module):
         n = logit.numel()
         if not pos.any() or bool(pos.all()) or n < 2:
             return logit.sum() * 0.0
-        return (torch.logsumexp(logit, 0) - logit[pos].mean()) / float(torch.log(torch.tensor(float(n))))
+        return (torch.logsumexp(logit, 0) - logit[pos].mean()) / math.log(n)
 
     def loss(self, problem: Problem, outputs: list[torch.Tensor]) -> torch.Tensor:
         """Class-balanced binary cross-entropy of every output against :meth:`target` (the edges weighted by

@@ -14,7 +14,8 @@ from grnular_lib.methods import METHODS
 
 def cells(params: dict[str, Any]) -> list[gen.Cell]:
     """The chapter's cells: the simulated grid, the held-out draws (``draws`` per condition, none at 0), the chosen
-    SERGIO DS datasets (``ds_replicates`` replicates each), the original SERGIO code's DS1 replicate (with ``sergio_reference``) and BEELINE datasets."""
+    SERGIO DS datasets (``ds_replicates`` replicates each), the original SERGIO code's DS1 replicate (with
+    ``sergio_reference``) and BEELINE datasets."""
     out = gen.simulated_cells(sizes=params["sizes"], noises=params["noises"], families=params["families"],
                               graphs=params["graphs_per_cell"],
                               fixed={"tf_ratio": 0.1, "n_cell_types": params["grid_cell_types"],
