@@ -77,6 +77,11 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v8v9-ensemble"] = _both("grnular-rank-ge
 SHIPPED_ENSEMBLES["grnular-rank-general-rank3-v9-ensemble"] = _seeds("grnular-rank-general-rank3-v9")
 SHIPPED_ENSEMBLES["grnular-rank-general-rank3v9-ensemble"] = _both("grnular-rank-general-ensemble",
                                                                    "grnular-rank-general-rank3-v9-ensemble")
+# the default's command on version 14 (version 8 with 100-1,000 cells only), alone and averaged with the default's
+# three: what grnular-rank runs on 100-999 cells; README, "Many cells"
+SHIPPED_ENSEMBLES["grnular-rank-general-rank3-v14-ensemble"] = _seeds("grnular-rank-general-rank3-v14")
+SHIPPED_ENSEMBLES["grnular-rank-general-rank3v14-ensemble"] = _both("grnular-rank-general-ensemble",
+                                                                    "grnular-rank-general-rank3-v14-ensemble")
 # the same three seeds on version 10 (version 8 with half of the problems through SERGIO's noise chain), alone and
 # averaged with version 8's three, kept to compare with it; README, "Three training changes"
 SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"] = _seeds("grnular-rank-general-v10")
@@ -126,7 +131,8 @@ def shipped_training_range(name: str) -> tuple[str, int, int] | None:
 #: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
 #: trained with the default's command, on the default's or another range of cells (``--general-version``), with or
 #: without its ranking loss (``--ranking-weight``)
-CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-rank3v9-ensemble", "grnular-rank-general-v7-ensemble")
+CELL_RANGE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-rank3v14-ensemble",
+                                         "grnular-rank-general-rank3v9-ensemble", "grnular-rank-general-v7-ensemble")
 #: Shipped ensembles that :func:`checkpoint_for_cells` chooses when every gene is a candidate regulator (no TF list):
 #: their members were trained on problems that give every gene as a candidate (:func:`shipped_every_gene`)
 EVERY_GENE_ENSEMBLES: tuple[str, ...] = ("grnular-rank-general-v6-ensemble",)
@@ -159,8 +165,9 @@ def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False,
     on a range of cells that holds ``n_cells`` compete (an ensemble's range: the cells every member was trained on),
     and the narrowest range (in ratio of most to fewest cells) wins; the default wins a tie. A model that saw only
     problems like the user's knows better how far each kind of evidence can be trusted there (README, "Many cells":
-    from 1,000 to 2,999 cells the default's models averaged with three trained on 1,000–3,000 only; from 3,000,
-    models trained on 3,000–8,000 only). Beyond every range, the one trained on the most cells; below every range,
+    from 100 to 999 cells the default's models averaged with three trained on 100–1,000 only; from 1,000 to 2,999
+    cells the default's models averaged with three trained on 1,000–3,000 only; from 3,000, models trained on
+    3,000–8,000 only). Beyond every range, the one trained on the most cells; below every range,
     the default.
 
     With ``every_gene`` (no TF list: every gene is a candidate regulator) an ensemble of :data:`EVERY_GENE_ENSEMBLES`

@@ -118,9 +118,10 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
                    help="one of " + ", ".join(method_names()) + f" (default: {DEFAULT_METHOD})")
     p.add_argument("--checkpoint", help="checkpoint of a trained model: a file or a shipped name (default: the "
                    "method's shipped default; for grnular-rank the ensemble grnular-rank-general-ensemble, or the one "
-                   "trained on the narrowest range of cells that holds the data's: grnular-rank-general-rank3v9-ensemble "
-                   "for 1,000-2,999, grnular-rank-general-v7-ensemble from 3,000; on counts not scaled to a "
-                   "library size, raw or through log1p, up to 3,000 cells, grnular-rank-general-v10v11-ensemble)")
+                   "trained on the narrowest range of cells that holds the data's: "
+                   "grnular-rank-general-rank3v14-ensemble for 100-999, grnular-rank-general-rank3v9-ensemble for "
+                   "1,000-2,999, grnular-rank-general-v7-ensemble from 3,000; on counts not scaled to a library size"
+                   ", raw or through log1p, up to 3,000 cells, grnular-rank-general-v10v11-ensemble)")
     p.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
     rows = p.add_mutually_exclusive_group()
     rows.add_argument("--cells-in-rows", action="store_true", default=None,

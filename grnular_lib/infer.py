@@ -42,8 +42,9 @@ def score_matrix(X: np.ndarray, tf_index: np.ndarray | None, method: str, *, che
     checkpoint
         For the unrolled models: a checkpoint file or a shipped name; ``None`` takes the method's default for the
         data's number of cells (:func:`grnular_lib.checkpoints.checkpoint_for_cells`: for ``grnular-rank`` the
-        shipped ensemble of three seeds trained on 100–3,000 cells; from 1,000 to 2,999 cells those three averaged
-        with three trained on 1,000–3,000 only; from 3,000 cells three trained on 3,000–8,000 only, with a warning
+        shipped ensemble of three seeds trained on 100–3,000 cells; from 100 to 999 cells those three averaged with
+        three trained on 100–1,000 only; from 1,000 to 2,999 cells those three averaged with three trained on
+        1,000–3,000 only; from 3,000 cells three trained on 3,000–8,000 only, with a warning
         above 3,000; without a TF list, or with every gene as a TF, up to 3,000 cells, three trained with every gene
         a candidate; otherwise, on counts not scaled to a library size, raw or through ``log1p``, up to 3,000 cells,
         six trained mostly on SERGIO's noise chain, which ends in counts).

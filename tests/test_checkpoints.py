@@ -133,6 +133,8 @@ def test_every_shipped_ensemble_loads_its_members_with_cards_of_one_setting():
     assert ck.shipped_training_range("grnular-rank-general-v8v9-ensemble") == ("grnular-rank", 1000, 3000)
     assert ck.shipped_training_range("grnular-rank-general-rank3v9-ensemble") == ("grnular-rank", 1000, 3000)
     assert ck.shipped_training_range("grnular-rank-general-rank3-v9-ensemble") == ("grnular-rank", 1000, 3000)
+    assert ck.shipped_training_range("grnular-rank-general-rank3v14-ensemble") == ("grnular-rank", 100, 1000)
+    assert ck.shipped_training_range("grnular-rank-general-rank3-v14-ensemble") == ("grnular-rank", 100, 1000)
     assert ck.shipped_training_range("grnular-rank-general-v8-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v10-ensemble") == ("grnular-rank", 100, 3000)
     assert ck.shipped_training_range("grnular-rank-general-v8v10-ensemble") == ("grnular-rank", 100, 3000)

@@ -66,7 +66,7 @@ def test_tf_aware_model_without_tfs_is_a_clear_error(linear_data):
 def test_default_model_without_tfs_takes_every_gene_with_the_model_trained_that_way(linear_data, capsys):
     """Without a TF list grnular-rank scores every gene as a candidate regulator, with the ensemble trained on
     problems that give every gene (up to 3,000 cells); a TF list naming every gene is the same; with a TF list the
-    usual default runs."""
+    checkpoint usual for its number of cells runs."""
     import warnings
 
     from grnular_lib.checkpoints import checkpoint_for_cells, shipped_every_gene
@@ -86,7 +86,8 @@ def test_default_model_without_tfs_takes_every_gene_with_the_model_trained_that_
         trained = score_matrix(X, np.arange(5), "grnular-rank", checkpoint="grnular-rank-general-v6-ensemble")
         usual = score_matrix(X, np.arange(5), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
         with_tfs = score_matrix(X, np.array([0, 1]), "grnular-rank")
-        with_tfs_usual = score_matrix(X, np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
+        with_tfs_usual = score_matrix(X, np.array([0, 1]), "grnular-rank",
+                                      checkpoint=checkpoint_for_cells("grnular-rank", X.shape[0]))
     np.testing.assert_array_equal(none, trained)
     np.testing.assert_array_equal(every, trained)
     assert not np.array_equal(trained, usual)
@@ -105,7 +106,7 @@ def test_default_model_without_tfs_takes_every_gene_with_the_model_trained_that_
 def test_log1p_of_counts_takes_the_model_trained_on_them():
     """On counts not scaled to a library size, through ``log1p`` (SERGIO's noisy DS data) or raw, grnular-rank runs
     the ensemble trained mostly on SERGIO's noise chain, within its range of cells and unless every gene is a
-    candidate; the same counts normalised to a library size take the usual default."""
+    candidate; the same counts normalised to a library size take the checkpoint usual for their number of cells."""
     import warnings
 
     from grnular_lib.checkpoints import checkpoint_for_cells, shipped_noise_chain
@@ -129,13 +130,13 @@ def test_log1p_of_counts_takes_the_model_trained_on_them():
         warnings.simplefilter("error")
         logged = score_matrix(np.log1p(raw).astype(np.float32), tfs, "grnular-rank")
         logged_counts = score_matrix(np.log1p(raw).astype(np.float32), tfs, "grnular-rank", checkpoint=counts)
-        logged_usual = score_matrix(np.log1p(raw).astype(np.float32), tfs, "grnular-rank",
-                                    checkpoint="grnular-rank-general-ensemble")
+        usual = checkpoint_for_cells("grnular-rank", raw.shape[0])
+        logged_usual = score_matrix(np.log1p(raw).astype(np.float32), tfs, "grnular-rank", checkpoint=usual)
         as_counts = score_matrix(raw.astype(np.float32), tfs, "grnular-rank")
         as_counts_routed = score_matrix(raw.astype(np.float32), tfs, "grnular-rank", checkpoint=counts)
         normalised = np.log1p(raw / np.maximum(library, 1) * np.median(library)).astype(np.float32)
         scaled = score_matrix(normalised, tfs, "grnular-rank")
-        scaled_usual = score_matrix(normalised, tfs, "grnular-rank", checkpoint="grnular-rank-general-ensemble")
+        scaled_usual = score_matrix(normalised, tfs, "grnular-rank", checkpoint=usual)
     np.testing.assert_array_equal(logged, logged_counts)
     np.testing.assert_array_equal(as_counts, as_counts_routed)
     assert not np.array_equal(logged, logged_usual)
@@ -174,7 +175,8 @@ def test_edge_list_names_are_stripped_like_the_truth(tmp_path):
 
 def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
     """The default grnular-rank follows the number of cells: the ensemble trained on the narrowest range that holds
-    them (1,000–2,999 cells: the rank3v9 ensemble, silently, as documented; from 3,000 the v7 ensemble, trained on
+    them (100–999 cells: the rank3v14 ensemble, 1,000–2,999 cells: the rank3v9 ensemble, both silently, as
+    documented; from 3,000 the v7 ensemble, trained on
     3,000–8,000 only), with one warning line naming both beyond the default's 3,000; nothing changes when a checkpoint
     is chosen."""
     import warnings
@@ -182,7 +184,8 @@ def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
     from grnular_lib.checkpoints import checkpoint_for_cells
     from grnular_lib.infer import score_matrix
 
-    assert checkpoint_for_cells("grnular-rank", 999) == "grnular-rank-general-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 100) == "grnular-rank-general-rank3v14-ensemble"
+    assert checkpoint_for_cells("grnular-rank", 999) == "grnular-rank-general-rank3v14-ensemble"
     assert checkpoint_for_cells("grnular-rank", 10) == "grnular-rank-general-ensemble"  # below every range
     assert checkpoint_for_cells("grnular-rank", 1000) == "grnular-rank-general-rank3v9-ensemble"
     assert checkpoint_for_cells("grnular-rank", 2999) == "grnular-rank-general-rank3v9-ensemble"
@@ -202,11 +205,12 @@ def test_many_cells_take_the_model_trained_on_more(tmp_path, capsys):
         within = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank")
         narrow = score_matrix(X[:2000], np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-rank3v9-ensemble")
         few = score_matrix(X[:500], np.array([0, 1]), "grnular-rank")
-        few_usual = score_matrix(X[:500], np.array([0, 1]), "grnular-rank", checkpoint="grnular-rank-general-ensemble")
+        few_narrow = score_matrix(X[:500], np.array([0, 1]), "grnular-rank",
+                                  checkpoint="grnular-rank-general-rank3v14-ensemble")
     np.testing.assert_array_equal(routed, wide)
     assert not np.array_equal(routed, usual)
     np.testing.assert_array_equal(within, narrow)
-    np.testing.assert_array_equal(few, few_usual)
+    np.testing.assert_array_equal(few, few_narrow)
     frame = pd.DataFrame(X.T, index=list("ABCDEF"), columns=[f"c{i}" for i in range(3100)])
     frame.to_csv(tmp_path / "many.csv")
     (tmp_path / "tfs.txt").write_text("A\nB\n")

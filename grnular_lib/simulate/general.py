@@ -156,8 +156,9 @@ GENERAL_SETTING = GeneralSetting()
 #: Every version of the ranges this library can draw, by number (a checkpoint's card names its own; versions 4,
 #: 5 and 7 differ from 3 only in their cells, version 6 only in its candidate regulators, version 8 only in how
 #: the DS chain's counts are given, version 9 in both the cells of 5 and the counts of 8 and version 10 from 8 only in
-#: drawing SERGIO's noise chain for half of its problems and version 11 from 3 only in drawing it for every problem, so
-#: each draws its problems exactly as the version's checkpoints saw them).
+#: drawing SERGIO's noise chain for half of its problems, version 11 from 3 only in drawing it for every problem and
+#: version 14 from 8 only in its cells, 100–1,000 (versions 12 and 13 were tried and not kept), so each draws its
+#: problems exactly as the version's checkpoints saw them).
 GENERAL_SETTINGS: dict[int, GeneralSetting] = {3: GENERAL_SETTING,
                                                4: replace(GENERAL_SETTING, version=4, cells=(100, 8000)),
                                                5: replace(GENERAL_SETTING, version=5, cells=(1000, 3000)),
@@ -168,7 +169,9 @@ GENERAL_SETTINGS: dict[int, GeneralSetting] = {3: GENERAL_SETTING,
                                                           ds_normalise_probability=0.5),
                                                10: replace(GENERAL_SETTING, version=10, ds_normalise_probability=0.5,
                                                            noise_weights=(0.2, 0.3, 0.5)),
-                                               11: replace(GENERAL_SETTING, version=11, noise_weights=(0.0, 0.0, 1.0))}
+                                               11: replace(GENERAL_SETTING, version=11, noise_weights=(0.0, 0.0, 1.0)),
+                                               14: replace(GENERAL_SETTING, version=14, cells=(100, 1000),
+                                                           ds_normalise_probability=0.5)}
 
 
 def general_setting_version(version: int) -> GeneralSetting:
