@@ -266,8 +266,9 @@ def beeline_cells(*, networks: Sequence[str] = BEELINE_NETWORKS, datasets: Seque
                   ) -> list[Cell]:
     """Every BEELINE dataset × gene set with expression in the mirror, one cell per network (TF → gene protocol).
 
-    ``datasets`` restricts to names like ``"mDC"`` or ``"mDC/TFs+500"``; a known dataset without expression in the
-    mirror (e.g. hESC) gives no cell.
+    ``datasets`` restricts to names like ``"mDC"`` or ``"mDC/TFs+500"``. Without it, datasets whose expression is
+    not in the mirror (e.g. hESC: networks only) give no cell; naming one is an error, so that nothing asked for is
+    left out silently.
     """
     from .data.beeline import load_beeline, list_beeline
 
@@ -277,6 +278,12 @@ def beeline_cells(*, networks: Sequence[str] = BEELINE_NETWORKS, datasets: Seque
         bad = [d for d in datasets if d not in known]
         if bad:
             raise InputError(f"unknown BEELINE dataset(s) {bad}; choose from {', '.join(sorted(known))}")
+        have = table[table["available"]]
+        usable = set(have["dataset"]) | set(have["dataset"] + "/" + have["geneset"])
+        missing = [d for d in datasets if d not in usable]
+        if missing:
+            raise InputError(f"BEELINE dataset(s) {missing} have no expression in the data mirror (networks only); "
+                             f"choose from {', '.join(sorted(usable))}")
     bad = [n for n in networks if n not in set(table["network"])]
     if bad:
         raise InputError(f"unknown BEELINE network(s) {bad}; choose from {', '.join(sorted(set(table['network'])))}")

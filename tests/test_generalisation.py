@@ -105,7 +105,9 @@ def test_bad_inputs():
     with pytest.raises(InputError, match="unknown BEELINE dataset"):
         gen.beeline_cells(datasets=["none"])
     assert [c.name for c in gen.beeline_cells(datasets=["mDC/TFs+500"], networks=["STRING"])] == ["mDC/TFs+500/STRING"]
-    assert gen.beeline_cells(datasets=["hESC"]) == []  # networks only in the mirror
+    with pytest.raises(InputError, match=r"\['hESC', 'mESC/TFs\+1000'\] have no expression"):
+        gen.beeline_cells(datasets=["mDC", "hESC", "mESC/TFs+1000"])  # networks only in the mirror
+    assert "hESC" not in {c.name.split("/")[0] for c in gen.beeline_cells()}
     with pytest.raises(InputError, match="nothing to run"):
         gen.run_grid([], [gen.Run("ridge")])
 
