@@ -2,7 +2,7 @@
 
 Each command is a thin layer over the library. Bad input ends with one line ``grnular: error: …`` on stderr and exit
 status 2, and never leaves a partial output file; outputs are checked (writable, not an input) before any work.
-Ctrl-C ends with one line and exit status 130, SIGTERM with one line and 143, temporary files removed. A command's module (and with it numpy, pandas or torch) is imported
+Ctrl-C ends with one line and exit status 130, SIGTERM with one line and 143, temporary files removed; a read or write the system refuses (disk full, permissions) with one line and 1. A command's module (and with it numpy, pandas or torch) is imported
 only when that command runs, so ``grnular --help`` answers at once.
 """
 from __future__ import annotations
@@ -78,6 +78,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import score_edge_list
     from .network import read_edge_list, read_truth
 
+    if sys.stdout is None:
+        raise InputError("standard output is closed, so the scores would be lost; run with stdout open or redirect "
+                         "it to a file (`grnular evaluate … > scores.json`)")
     result = score_edge_list(read_edge_list(args.edges), read_truth(args.truth), args.protocol)
     print(json.dumps(result, indent=2))
     return 0
@@ -173,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:  # stdout closed early (`grnular evaluate … | head`): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 141
+        except OSError as exc:  # the system refused a read or write (disk full, permissions): one line, no traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"grnular: error: {where}{exc.strerror or exc}; check the path, its permissions and the free space "
+                  "(no output was written)", file=sys.stderr)
+            return 1
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)

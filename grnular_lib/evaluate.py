@@ -136,7 +136,8 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
 
     The genes are the union of both. A truth with no gene in common with the edge list is an error; truth genes
     absent from the edge list (they can only be misses), truth self-loops (never scored) and truth edges whose
-    regulator is not a regulator of the edge list (unreachable under ``protocol="tf"``) are each named in a warning.
+    regulator is not a regulator of the edge list (unreachable under ``protocol="tf"``) are each named in a warning;
+    a truth with nothing but such edges is an error.
 
     Returns
     -------
@@ -151,19 +152,27 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
     listed = set(edges["TF"]) | set(edges["target"])
     truth_genes = set(truth["Gene1"]) | set(truth["Gene2"])
     if not listed & truth_genes:
+        folded = sorted({g.upper() for g in listed} & {g.upper() for g in truth_genes})
+        hint = f"; {len(folded)} match when case is ignored (e.g. {folded[0]}): write both in the same case" \
+            if folded else ""
         raise InputError(f"the edge list and the truth network have no gene in common (edge list: e.g. "
-                         f"{sorted(listed)[:3]}; truth: e.g. {sorted(truth_genes)[:3]}); check that both use the same "
-                         "gene identifiers (symbols vs Ensembl ids, species)")
+                         f"{sorted(listed)[:3]}; truth: e.g. {sorted(truth_genes)[:3]}){hint}; check that both use "
+                         "the same gene identifiers (symbols vs Ensembl ids, species)")
+    loops = truth["Gene1"] == truth["Gene2"]
+    unreachable = ~truth["Gene1"].isin(set(edges["TF"])) if protocol == "tf" else pd.Series(False, truth.index)
+    if (loops | unreachable).all():
+        why = "self-loops" + (" or have a regulator that is no regulator of the edge list" if protocol == "tf" else "")
+        raise InputError(f"the truth network has no edge the {protocol!r} protocol can score (its {len(truth)} edges "
+                         f"are {why}); give a truth network with edges between different genes of the edge list")
     absent = sorted(truth_genes - listed)
     if absent:
         warnings.warn(f"{len(absent)} of {len(truth_genes)} genes of the truth network are not in the edge list "
                       f"(e.g. {absent[:5]}); their true edges count as misses", stacklevel=2)
-    loops = truth["Gene1"] == truth["Gene2"]
     if loops.any():
         warnings.warn(f"{int(loops.sum())} self-loops in the truth network are not scored", stacklevel=2)
+        unreachable = unreachable[~loops]
         truth = truth[~loops]
     if protocol == "tf":
-        unreachable = ~truth["Gene1"].isin(set(edges["TF"]))
         if unreachable.any():
             warnings.warn(f"{int(unreachable.sum())} true edges have a regulator that is no regulator of the edge list "
                           f"(e.g. {truth['Gene1'][unreachable].iloc[0]}); the tf protocol cannot score them",

@@ -140,6 +140,14 @@ def _read_table(path: Path) -> pd.DataFrame:
                          f"({str(exc).strip()}); every row needs the same number of fields") from None
     if len(header) >= frame.shape[1]:
         frame.columns = header.to_numpy()[len(header) - frame.shape[1]:]
+    labels = frame.index
+    if pd.api.types.is_float_dtype(labels) and (labels.dropna() % 1 != 0).any():
+        raise InputError(f"{path}: the first column holds numbers (e.g. {str(labels[0])!r}), not names — the file seems to "
+                         "have no name column; add one (gene names in BEELINE's genes × cells layout, cell names with "
+                         "--cells-in-rows)")
+    if labels.isna().any():  # names such as NA, null or None, which pandas reads as missing values
+        names = pd.read_csv(path, usecols=[0], dtype=str, keep_default_na=False, **options).iloc[:, 0]
+        frame.index = pd.Index(names.to_numpy(), name=labels.name)
     if _header_is_data(frame.columns):
         raise InputError(f"{path}: the first row holds numbers (e.g. {str(frame.columns[0])!r}), not column names — the "
                          "file seems to have no header row; add one (cell names in BEELINE's genes × cells layout)")
@@ -227,13 +235,16 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
             raise InputError(f"{path} is a directory; give the expression file inside it (e.g. {path}/ExpressionData.csv)")
         name = path.name.lower()
         if name.endswith(".h5ad"):
-            if cells_in_rows:
-                raise InputError(f"{path}: --cells-in-rows (cells_in_rows=True) applies to table files; an .h5ad is "
+            if cells_in_rows is not None:
+                flag = "--cells-in-rows" if cells_in_rows else "--genes-in-rows"
+                raise InputError(f"{path}: {flag} (cells_in_rows={cells_in_rows}) applies to table files; an .h5ad is "
                                  "always cells × genes, so drop it")
             import anndata
 
             try:
-                adata = anndata.read_h5ad(path)
+                with warnings.catch_warnings():  # repeated names are reported below, in this command's words
+                    warnings.filterwarnings("ignore", message=r"(Variable|Observation) names are not unique")
+                    adata = anndata.read_h5ad(path)
             except Exception as exc:  # h5py/anndata raise many types for a broken file
                 raise InputError(f"{path}: cannot be read as .h5ad ({type(exc).__name__}: {str(exc)[:200]}); is the "
                                  "file complete?") from None
@@ -257,7 +268,8 @@ def _no_anndata_options(options: dict[str, Any], what: str) -> None:
     given = [flag for flag, key in (("--layer", "layer"), ("--use-raw", "use_raw"), ("--gene-symbols", "gene_symbols"))
              if options.get(key)]
     if given:
-        raise InputError(f"{', '.join(given)} apply to .h5ad files and AnnData only, not to {what}; drop them")
+        raise InputError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to .h5ad files and AnnData only, "
+                         f"not to {what}; drop {'it' if len(given) == 1 else 'them'}")
 
 
 def _transposed_fix(kind: str, cells_in_rows: bool | None) -> str:
@@ -324,11 +336,13 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
         raise InputError(f"{source}: the gene labels look like cell names (e.g. {str(genes[0])!r}) — the matrix looks "
                          f"transposed. {_transposed_fix(kind, cells_in_rows)}")
     decided = decided or _looks_like_cells(cells) > 0.5
-    if kind == "table" and cells_in_rows is None and not decided:
-        warnings.warn(f"{source}: neither a TF list nor the labels tell whether genes are rows or columns; assumed "
-                      f"genes in rows (BEELINE's layout), which gives {len(genes)} genes (e.g. {str(genes[0])!r}) × "
-                      f"{len(cells)} cells. Pass --cells-in-rows (cells_in_rows=True) if cells are in rows, or "
-                      "--genes-in-rows (cells_in_rows=False) to confirm", stacklevel=2)
+    no_tf_found = tfs is not None and in_genes == in_cells == 0  # refused by the TF check that follows reading
+    orientation = None  # said once every check has passed, so that an error stays the only line
+    if kind == "table" and cells_in_rows is None and not decided and not no_tf_found:
+        orientation = (f"{source}: neither a TF list nor the labels tell whether genes are rows or columns; assumed "
+                       f"genes in rows (BEELINE's layout), which gives {len(genes)} genes (e.g. {str(genes[0])!r}) × "
+                       f"{len(cells)} cells. Pass --cells-in-rows (cells_in_rows=True) if cells are in rows, or "
+                       "--genes-in-rows (cells_in_rows=False) to confirm")
     if genes.isna().any() or any(str(g).strip() == "" or str(g).startswith("Unnamed:") for g in genes):
         raise InputError(f"{source}: some genes have no name; every gene needs a name"
                          + (f" in the var column {gene_symbols!r}" if gene_symbols else ""))
@@ -346,8 +360,10 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
     finite = np.isfinite(X)
     if not finite.all():
         i, j = np.argwhere(~finite)[0]
+        short = " (an empty field, or a row shorter than the header, reads as NaN)" if kind == "table" else ""
         raise InputError(f"{source}: {int((~finite).sum())} NaN or infinite values (first: gene {genes[j]!r}, cell "
-                         f"{str(cells[i])!r}); impute or remove them (e.g. fill missing with 0) before inference")
+                         f"{str(cells[i])!r}){short}; impute or remove them (e.g. fill missing with 0) before "
+                         "inference")
     too_large = np.abs(X) > _FLOAT32_MAX
     if too_large.any():
         i, j = np.argwhere(too_large)[0]
@@ -371,6 +387,8 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
                           stacklevel=2)
         if keep.sum() < 2:
             raise InputError(f"{source}: fewer than 2 non-constant genes; nothing to infer from")
+    if orientation is not None:
+        warnings.warn(orientation, stacklevel=2)
     return Expression(X=X[:, keep], genes=genes[keep].tolist(), cells=cells.astype(str).tolist(),
                       constant=genes[~keep].tolist())
 
@@ -399,8 +417,10 @@ def looks_like_log_counts(X: np.ndarray) -> bool:
         return False
     rows = max(1, 2**20 // X.shape[1])  # blocks of about a million values: little memory, an early no
     for start in range(0, X.shape[0], rows):
-        counts = np.expm1(X[start:start + rows].astype(np.float64))
-        if not np.all(np.abs(counts - np.rint(counts)) <= 1e-4 + 2e-5 * (counts + 1)):
+        with np.errstate(over="ignore", invalid="ignore"):  # raw counts beyond e**709: inf, not a whole number
+            counts = np.expm1(X[start:start + rows].astype(np.float64))
+            whole = np.all(np.abs(counts - np.rint(counts)) <= 1e-4 + 2e-5 * (counts + 1))
+        if not whole:
             return False
     return True
 

@@ -1,6 +1,7 @@
 """Edge lists: from a score matrix and back, and reading edge lists and ground-truth networks from files."""
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import re
@@ -84,6 +85,25 @@ def _text_lines(path: Path, what: str, fix: str) -> list[str]:
     return lines
 
 
+def _parse(lines: list[str], path: Path, fix: str, *, sep: str, header: int | None) -> pd.DataFrame:
+    """The lines as a table of strings, or :class:`InputError` for rows whose fields do not line up: a row with
+    another number of fields than the first, or an unclosed quote."""
+    if sep in ("\t", ","):
+        counts = [len(row) for row in csv.reader(lines, delimiter=sep)]
+        width = counts[0] if counts else 0
+        odd = [i for i, n in enumerate(counts) if n != width]
+        if len(counts) != len(lines) or odd:
+            i = odd[0] if odd else len(counts) - 1
+            raise InputError(f"{path}: row {i + 1} has {counts[i]} field{'s' * (counts[i] != 1)} where row 1 has "
+                             f"{width} (a name holding "
+                             f"{'a tab' if sep == chr(9) else 'a comma'}, or an unclosed quote?); {fix}")
+    try:
+        return pd.read_csv(io.StringIO("\n".join(lines)), sep=sep, header=header, dtype=str, keep_default_na=False,
+                           index_col=False, engine="python" if sep == r"\s+" else "c")
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: cannot be read as a table ({str(exc).strip()}); {fix}") from None
+
+
 def read_edge_list(path: str | Path) -> pd.DataFrame:
     """An edge list written by ``grnular infer``: tab-separated ``TF, target, importance``, checked, names stripped of
     surrounding whitespace (as :func:`read_truth` strips them).
@@ -95,7 +115,7 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     fix = f"give a tab-separated edge list with columns TF, target, importance, as `grnular infer … -o {path.name}` writes"
     lines = _text_lines(path, "edge list", fix)
-    edges = pd.read_csv(io.StringIO("\n".join(lines)), sep="\t", dtype=str, keep_default_na=False)
+    edges = _parse(lines, path, fix, sep="\t", header=0)
     if not set(EDGE_COLUMNS) <= set(edges.columns):
         raise InputError(f"{path}: columns {list(edges.columns)[:5]}, not TF, target, importance; {fix}")
     edges = edges[EDGE_COLUMNS].assign(TF=edges["TF"].str.strip(), target=edges["target"].str.strip())
@@ -144,8 +164,7 @@ def read_truth(path: str | Path) -> pd.DataFrame:
     fields = [f.strip().strip("\"'") for f in re.split(sep, first.strip())]
     named = {"Gene1", "Gene2"} <= set(fields)
     header = 0 if named or all(f.lower() in _PAIR_HEADER_WORDS for f in fields[:2]) else None
-    truth = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep, header=header, dtype=str, keep_default_na=False,
-                        engine="python" if sep == r"\s+" else "c")
+    truth = _parse(lines, path, fix, sep=sep, header=header)
     if not named:
         if truth.shape[1] < 2:
             raise InputError(f"{path}: one column; a truth network needs two, regulator and target; {fix}")

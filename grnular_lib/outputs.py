@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .errors import InputError
+from .errors import GRNularError, InputError
 
 
 def current_umask() -> int:
@@ -49,7 +49,13 @@ def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterabl
     pathlib.Path
         ``path``.
     """
+    if str(path) in ("", "-"):
+        what = "is empty" if str(path) == "" else "- (standard output) is not supported"
+        raise InputError(f"{option} {what}; give the path of the {'folder' if directory else 'file'} to write")
     path = Path(path)
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise InputError(f"{option} {path} is not a regular file (a device, pipe or socket); give the path of a "
+                         f"{'folder' if directory else 'file'} to write")
     for given in inputs:
         if given is not None and _is_same_file(path, Path(given)):
             raise InputError(f"{option} {path} is the input file {given}; writing there would destroy it. Choose "
@@ -78,8 +84,10 @@ def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterabl
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``.
 
-    Nothing is left behind when ``write`` fails (an exception, Ctrl-C, or SIGTERM under the ``grnular`` command):
-    ``path`` is either untouched or complete. The file gets the mode the user's umask gives, as any other program's
+    Nothing is left behind when ``write`` fails (an exception, a full disk, Ctrl-C, or SIGTERM under the ``grnular``
+    command): ``path`` is either untouched or complete, and folders created for it are removed again. A ``path`` that
+    is a symbolic link is written through (the link stays). An :class:`OSError` (e.g. no space left) is raised again naming ``path``
+    rather than the temporary file. The file gets the mode the user's umask gives, as any other program's
     output would (``mkstemp`` alone would leave it private).
 
     Parameters
@@ -95,14 +103,27 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
         ``path``.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path  # write through a link, keep the link
+    created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
+    tmp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
         write(Path(tmp))
         os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if exc.errno is None or isinstance(exc, GRNularError):  # this library's own errors pass as they are
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
     finally:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+        if not target.exists():
+            for folder in created:  # innermost first: only the folders made here, and only while empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
     return path

@@ -75,6 +75,43 @@ TRAIN = ["train", "--method", "glad-tf", "--genes", "10", "--cells-per-type", "2
 SIM = ["simulate", "--genes", "12", "--cell-types", "2", "--cells-per-type", "10"]
 
 
+def _fifo_output(d):
+    os.mkfifo(d / "pipe.tsv")
+    return infer_argv(d, beeline(d))[:-1] + [str(d / "pipe.tsv")]
+
+
+def _link_output(d):
+    (d / "out.tsv").symlink_to(d / "target.tsv")
+    return infer_argv(d, beeline(d))
+
+
+def _check_written_through(d):
+    assert (d / "out.tsv").is_symlink() and len(pd.read_csv(d / "target.tsv", sep="\t")) == 3 * 7
+
+
+def _no_name_column(d):
+    expression().to_csv(d / "expr.csv", index=False)  # the first column of numbers is taken for names
+    return ["infer", str(d / "expr.csv"), "--method", "pearson", "-o", str(d / "out.tsv")]
+
+
+def _gene_named_na(d):
+    return infer_argv(d, beeline(d, expression(genes=["G0", "G1", "G2", "NA", "null", "G5", "G6", "G7"])))
+
+
+def _short_row(d):
+    path = beeline(d)
+    lines = path.read_text().splitlines()
+    lines[4] = lines[4].rsplit(",", 1)[0]  # one field fewer than the header
+    path.write_text("\n".join(lines) + "\n")
+    return infer_argv(d, path)
+
+
+def _foreign_tfs_neutral_cells(d):
+    argv = _neutral_names(d)
+    (d / "tfs.txt").write_text("Sox2\nPou5f1\n")
+    return argv[:2] + ["--tfs", str(d / "tfs.txt")] + argv[2:]
+
+
 # ---- the cases --------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -477,6 +514,32 @@ CASES: list[Case] = [
     Case("edge-list-mode", "also", "edge list file mode follows the umask", _umask_mode,
          result="mode 0666 & ~umask (0644 under umask 022), not 0600", expect="ok",
          check=_check_mode),
+    # found by fuzzing the command line (session 26)
+    Case("output-named-pipe", "data loss", "-o is a named pipe (or a device such as /dev/full)", _fifo_output,
+         match=r"is not a regular file \(a device, pipe or socket\)"),
+    Case("output-link-written-through", "data loss", "-o is a symbolic link to a file", _link_output,
+         result="the link's target written, the link kept", expect="ok", check=_check_written_through),
+    Case("output-dash", "misleading", "`-o -` (standard output)",
+         lambda d: infer_argv(d, beeline(d))[:-1] + ["-"], match=r"-o - \(standard output\) is not supported"),
+    Case("no-name-column", "silent", "a table without its gene-name column (numbers taken for names before)",
+         _no_name_column, match=r"the first column holds numbers .* no name column"),
+    Case("gene-named-NA", "misleading", "genes named NA and null (read as missing names before)", _gene_named_na,
+         result="NA and null are genes", expect="ok",
+         check=lambda d: {"NA", "null"} <= set(pd.read_csv(d / "out.tsv", sep="\t", keep_default_na=False)["target"])),
+    Case("short-row", "misleading", "a row one field shorter than the header", _short_row,
+         match=r"a row shorter than the header, reads as NaN"),
+    Case("foreign-tfs-one-line", "misleading", "a TF list naming no gene, cell names that do not tell the layout",
+         _foreign_tfs_neutral_cells, match=r"none of the 2 TFs"),
+    Case("h5ad-genes-in-rows", "also", "`--genes-in-rows` on an .h5ad", _h5ad_argv("--genes-in-rows"),
+         match=r"--genes-in-rows .* applies to table files"),
+    Case("evaluate-row-too-long", "traceback", "a truth row with a third field (a name holding a comma)",
+         _evaluate(GOOD_EDGES, "Gene1,Gene2\nG0,G3\nG1,G4,x\n"), match=r"row 3 has 3 fields where row 1 has 2"),
+    Case("evaluate-unclosed-quote", "traceback", "an edge list with an unclosed quote",
+         _evaluate([('"G0', "G3", 0.9), *GOOD_EDGES[1:]]), match=r"unclosed quote"),
+    Case("evaluate-only-self-loops", "silent", "a truth of self-loops only (null scores, exit 0 before)",
+         _evaluate(GOOD_EDGES, "Gene1,Gene2\nG0,G0\n"), match=r"no edge the 'beeline' protocol can score"),
+    Case("evaluate-case-mismatch", "misleading", "a truth in lower case",
+         _evaluate(GOOD_EDGES, "Gene1,Gene2\ng0,g3\ng1,g4\n"), match=r"match when case is ignored"),
 ]
 
 

@@ -1,6 +1,9 @@
 """Every file the library writes goes through one atomic writer: complete or absent, with the mode the umask gives."""
+import errno
 import os
 
+import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -29,6 +32,34 @@ def test_failed_write_leaves_neither_file_nor_temporary(tmp_path):
         atomic_write(tmp_path / "keep.txt", fail)
     assert (tmp_path / "keep.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def test_full_disk_names_the_output_and_removes_the_folders_it_made(tmp_path):
+    def full(tmp):
+        tmp.write_text("half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left") as caught:
+        atomic_write(tmp_path / "a" / "b" / "out.tsv", full)
+    assert caught.value.filename == str(tmp_path / "a" / "b" / "out.tsv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_reports_a_refused_write_in_one_line(tmp_path, monkeypatch, capsys):
+    import grnular_lib.outputs as outputs
+    from grnular_lib.cli import main
+
+    pd.DataFrame(np.random.default_rng(0).random((4, 20)), index=[f"G{i}" for i in range(4)],
+                 columns=[f"type0_cell{i}" for i in range(20)]).to_csv(tmp_path / "expr.csv")
+
+    def refuse(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device", src)
+
+    monkeypatch.setattr(outputs.os, "replace", refuse)
+    rc = main(["infer", str(tmp_path / "expr.csv"), "--method", "pearson", "-o", str(tmp_path / "out" / "x.tsv")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 1 and len(err) == 1 and f"{tmp_path / 'out' / 'x.tsv'}: No space left on device" in err[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["expr.csv"]
 
 
 def test_checkpoints_and_sergio_files_follow_the_umask(tmp_path, umask_027):
