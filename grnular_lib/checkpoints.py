@@ -241,16 +241,26 @@ def resolve_checkpoints(checkpoint: str | Path | None, method: str) -> list[Path
     shipped ensemble → its members; anything else → the one file of :func:`resolve_checkpoint`."""
     name = default_checkpoint(method) if checkpoint is None else checkpoint
     if isinstance(name, str) and name in SHIPPED_ENSEMBLES:
+        _refuse_shadowing(name)
         return [resolve_checkpoint(member) for member in SHIPPED_ENSEMBLES[name]]
     return [resolve_checkpoint(name)]
+
+
+def _refuse_shadowing(name: str | Path) -> None:
+    """Refuse a bare shipped name that is also a file in the working folder: which one was meant cannot be told."""
+    if isinstance(name, str) and "/" not in name and Path(name).exists():
+        raise CheckpointError(f"checkpoint {name!r} names both a shipped checkpoint and the file ./{name} here; pass "
+                              f"./{name} for the file, or rename it")
 
 
 def resolve_checkpoint(checkpoint: str | Path) -> Path:
     """One checkpoint file: a shipped name (``"grnular-clean"``, ``"grnular-rank-general"``) → its file; anything
     else is taken as a path. (A method's default and the shipped ensembles: :func:`resolve_checkpoints`.)"""
     p = Path(checkpoint)
-    if not p.exists() and (PRETRAINED_DIR / f"{checkpoint}.pt").exists():
-        p = PRETRAINED_DIR / f"{checkpoint}.pt"
+    if (PRETRAINED_DIR / f"{checkpoint}.pt").exists():
+        _refuse_shadowing(checkpoint)
+        if not p.exists():
+            p = PRETRAINED_DIR / f"{checkpoint}.pt"
     if not p.exists():
         shipped = sorted([q.stem for q in PRETRAINED_DIR.glob("*.pt")] + list(SHIPPED_ENSEMBLES))
         raise CheckpointError(f"checkpoint {str(checkpoint)!r} not found; give a file written by `grnular train`, or "

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import GRNularError, InputError
-from .methods import DEFAULT_METHOD, get_method, method_names
+from .methods import DEFAULT_METHOD, method_names
 from .outputs import atomic_write
 
 if TYPE_CHECKING:
@@ -60,9 +60,6 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     out = check_output(args.output, inputs=(args.expression, args.tfs, args.checkpoint))
     check_method(args.method)
     check_seed(args.seed, option="--seed")
-    if args.checkpoint is not None and get_method(args.method).engine != "unrolled":
-        raise InputError(f"--checkpoint applies to the unrolled models ({', '.join(method_names(engine='unrolled'))}); "
-                         f"{args.method} has none, so drop it")
     edges = infer(args.expression, tfs=args.tfs, method=args.method, checkpoint=args.checkpoint, seed=args.seed,
                   cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative, layer=args.layer,
                   use_raw=args.use_raw, gene_symbols=args.gene_symbols)

@@ -12,10 +12,11 @@ a warning.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import warnings
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,14 @@ def _first_non_numeric(frame: pd.DataFrame) -> tuple[Any, Any, Any] | None:
 
 
 def _numeric(frame: pd.DataFrame, source: str, genes_in_rows: bool) -> pd.DataFrame:
-    """``frame`` with numeric values only; a non-numeric entry is an error naming its gene and cell."""
+    """``frame`` with real numbers only; a non-numeric entry (or a date, duration or complex number) is an error
+    naming its gene and cell."""
+    for column, dtype in frame.dtypes.items():
+        if (pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
+                or pd.api.types.is_complex_dtype(dtype)):
+            where = f"{'gene' if not genes_in_rows else 'cell'} {str(column)!r}"
+            raise InputError(f"{source}: {where} holds {dtype} values, not expression; the matrix must hold real "
+                             "numbers only")
     where = _first_non_numeric(frame)
     if where is not None:
         row, column, value = where
@@ -218,7 +226,7 @@ def _anndata_frame(adata: Any, source: str, *, layer: str | None, use_raw: bool,
                              f"{', '.join(map(repr, var.columns)) or 'none'}")
         names = pd.Index(var[gene_symbols].astype(object).where(var[gene_symbols].notna(), None))
     X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
-    if not np.issubdtype(X.dtype, np.number) and X.dtype != bool:
+    if (not np.issubdtype(X.dtype, np.number) and X.dtype != bool) or np.iscomplexobj(X):
         raise InputError(f"{source}: the matrix holds {X.dtype} values, not numbers; pick a numeric layer (--layer)")
     return pd.DataFrame(X, index=adata.obs_names.astype(str), columns=names)
 
@@ -255,7 +263,14 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
         _no_anndata_options(anndata_options, str(path))
         table = _numeric(_read_table(path), str(path), genes_in_rows=not cells_in_rows)
         return (table if cells_in_rows else table.T), str(path), "table"
+    if cells_in_rows is not None:
+        flag = "--cells-in-rows" if cells_in_rows else "--genes-in-rows"
+        raise InputError(f"{flag} (cells_in_rows={cells_in_rows}) applies to table files; a DataFrame or an AnnData "
+                         "is always cells × genes, so drop it")
     if isinstance(data, pd.DataFrame):
+        if isinstance(data.columns, pd.MultiIndex) or isinstance(data.index, pd.MultiIndex):
+            raise InputError("the DataFrame has several levels of labels (a MultiIndex); give one gene name per "
+                             "column and one cell name per row (e.g. df.columns = df.columns.get_level_values(0))")
         _no_anndata_options(anndata_options, "a DataFrame")
         return _numeric(data, "DataFrame", genes_in_rows=False), "DataFrame", "DataFrame"
     if type(data).__name__ == "AnnData":
@@ -468,6 +483,30 @@ def read_tf_list(path: str | Path) -> list[str]:
     if not symbols:
         raise InputError(f"TF file {path} has a header but no TF symbols; list one TF symbol per line")
     return list(dict.fromkeys(symbols))
+
+
+def tf_symbols(tfs: Any) -> list[str] | None:
+    """The TF symbols of :func:`grnular_lib.infer`'s ``tfs``: ``None``, a path of a TF file (:func:`read_tf_list`),
+    or a collection of names (list, tuple, set, pandas Series or Index, array; whole numbers are accepted as names,
+    as genes may be named by them). Anything else, and entries that are no names (``None``, NaN), is an error."""
+    if tfs is None:
+        return None
+    if isinstance(tfs, (str, os.PathLike)):
+        if str(tfs).strip() == "":
+            raise InputError("tfs is an empty string; give the path of a TF file or the TF symbols as a list")
+        if isinstance(tfs, str) and not Path(tfs).exists() and not re.search(r"[/\\.]", tfs):
+            raise InputError(f"TF file {tfs} does not exist; give the path of a TF file, or the symbols as a list "
+                             f"(tfs=[{tfs!r}])")
+        return read_tf_list(tfs)
+    if isinstance(tfs, (bytes, pd.DataFrame, dict)) or not isinstance(tfs, Iterable):
+        raise InputError(f"tfs of type {type(tfs).__name__}: give the TF symbols as a list (or tuple, set, pandas "
+                         "Series) of names, or the path of a TF file")
+    symbols = list(tfs)
+    bad = [t for t in symbols if not isinstance(t, (str, int, np.integer)) or isinstance(t, bool)]
+    if bad:
+        raise InputError(f"tfs holds {len(bad)} entries that are not names (e.g. {bad[0]!r}); give TF symbols as "
+                         "strings")
+    return [str(t) for t in symbols]
 
 
 def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF list",

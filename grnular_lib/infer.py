@@ -1,6 +1,7 @@
 """The one user-facing call: expression (+ TFs) in, arboreto-style edge list out."""
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,6 +136,23 @@ def _default_for_cells(method: str, n_cells: int, *, every_gene: bool = False, c
     return chosen
 
 
+def _check_options(method: str, checkpoint: Any, *, cells_in_rows: Any, allow_negative: Any, use_raw: Any) -> None:
+    """Refuse option values of :func:`infer` of the wrong kind before any data are read."""
+    import numpy as np
+
+    if checkpoint is not None:
+        if not isinstance(checkpoint, (str, os.PathLike)):
+            raise InputError(f"checkpoint={checkpoint!r}: give the name of a shipped checkpoint or the path of a file "
+                             "written by `grnular train`")
+        if METHODS[method].engine != "unrolled":
+            raise InputError(f"--checkpoint applies to the unrolled models ({', '.join(method_names(engine='unrolled'))}"
+                             f"); {method} has none, so drop it (checkpoint=None)")
+    for flag, value, none_ok in (("cells_in_rows", cells_in_rows, True), ("allow_negative", allow_negative, False),
+                                 ("use_raw", use_raw, False)):
+        if not (isinstance(value, (bool, np.bool_)) or (none_ok and value is None)):
+            raise InputError(f"{flag}={value!r}: give True or False{' (or None)' if none_ok else ''}")
+
+
 def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = DEFAULT_METHOD,
           checkpoint: str | Path | None = None, seed: int = 0, *, cells_in_rows: bool | None = None,
           allow_negative: bool = False, client: Any = None, layer: str | None = None, use_raw: bool = False,
@@ -190,15 +208,15 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     import pandas as pd
 
     from .dataset import GRNDataset
-    from .expression import looks_like_counts, match_tfs, read_expression, read_tf_list
+    from .expression import looks_like_counts, match_tfs, read_expression, tf_symbols
     from .network import edges_from_matrix
 
     from .seeds import check_seed
 
     name = check_method(method)
     seed = check_seed(seed)
-    if isinstance(tfs, (str, Path)):
-        tfs = read_tf_list(tfs)
+    _check_options(name, checkpoint, cells_in_rows=cells_in_rows, allow_negative=allow_negative, use_raw=use_raw)
+    tfs = tf_symbols(tfs)
     if isinstance(data, GRNDataset):
         if tfs is None and data.tfs:
             tfs = data.tfs

@@ -29,7 +29,7 @@ def _is_same_file(a: Path, b: Path) -> bool:
 
 
 def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterable[str | os.PathLike | None] = (),
-                 directory: bool = False) -> Path:
+                 directory: bool = False, example: str = "out.tsv") -> Path:
     """Refuse an output path that cannot be written, before any work is done.
 
     Parameters
@@ -43,6 +43,8 @@ def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterabl
         hard links resolved).
     directory
         The output is a folder (a file of that name is refused); otherwise a file (a folder of that name is refused).
+    example
+        A file name to suggest inside a folder given where a file was expected.
 
     Returns
     -------
@@ -64,7 +66,7 @@ def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterabl
         raise InputError(f"{option} {path} exists and is not a directory; give a directory to write into")
     if not directory and path.is_dir():
         raise InputError(f"{option} {path} is a directory; give the path of the file to write, e.g. "
-                         f"{path / 'out.tsv' if option == '-o' else path}")
+                         f"{path / example}")
     folder = path if directory and path.is_dir() else path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent

@@ -71,6 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
     p.add_argument("-o", "--output", required=True,
                    help="checkpoint file to write (.pt); its model card is written next to it as <stem>.card.md")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing checkpoint of that name, with its card and validation curve")
     p.set_defaults(func=run_train)
 
 
@@ -130,9 +132,13 @@ def _check_arguments(args: argparse.Namespace) -> Path:
     from .outputs import check_output
     from .seeds import check_seed
 
-    out = check_output(args.output)
-    check_output(model_card_path(out))
-    check_output(validation_curve_path(out))
+    out = check_output(args.output, example="model.pt")
+    for path, what in ((out, "the checkpoint"), (model_card_path(out), "its model card"),
+                       (validation_curve_path(out), "its validation curve")):
+        check_output(path, option=f"-o {out}: {what}" if path != out else "-o", example="model.pt")
+        if path.exists() and not args.overwrite:
+            raise InputError(f"-o {out}: {what} {path} already exists; pass --overwrite to replace the checkpoint, "
+                             "its card and its validation curve, or choose a new name")
     check_seed(args.seed, option="--seed")
     for name in ("epochs", "n_unrolled", "inner_steps", "hidden"):
         value = getattr(args, name)
@@ -153,6 +159,8 @@ def _check_arguments(args: argparse.Namespace) -> Path:
     return out
 
 
+#: fewest genes per graph in the paper setting (fewer leave the validation AUPRC undefined)
+MIN_TRAIN_GENES = 5
 #: options of the paper setting, with their defaults
 PAPER_DEFAULTS = {"genes": 100, "cells_per_type": 200, "cell_types": 5, "noise_params": 0.1, "decay": 1.0,
                   "sampling_state": 15}
@@ -183,6 +191,14 @@ def _setting(args: argparse.Namespace) -> dict:
     for name in ("genes", "cells_per_type", "cell_types", "sampling_state"):
         if getattr(args, name) < 1:
             raise InputError(f"--{name.replace('_', '-')} must be at least 1")
+    from .expression import MIN_CELLS
+
+    if args.genes < MIN_TRAIN_GENES:
+        raise InputError(f"--genes {args.genes}: give at least {MIN_TRAIN_GENES}, so that every graph has pairs with "
+                         "and without an edge to learn and validate on")
+    if args.cells_per_type * args.cell_types < MIN_CELLS:
+        raise InputError(f"--cells-per-type {args.cells_per_type} × --cell-types {args.cell_types}: give at least "
+                         f"{MIN_CELLS} cells per graph (networks are inferred from variation across cells)")
     if not args.noise_params >= 0:
         raise InputError(f"--noise-params {args.noise_params}: the noise amplitude q must be >= 0 (e.g. 0.1 or 1)")
     if not args.decay > 0:

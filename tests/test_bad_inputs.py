@@ -112,6 +112,16 @@ def _foreign_tfs_neutral_cells(d):
     return argv[:2] + ["--tfs", str(d / "tfs.txt")] + argv[2:]
 
 
+def _train_onto_existing(d):
+    (d / "network.csv").write_text("Gene1,Gene2\nG0,G3\n")
+    return [*TRAIN, "-o", str(d / "network.csv")]
+
+
+def _train_side_file_folder(d):
+    (d / "m.card.md").mkdir()
+    return [*TRAIN, "-o", str(d / "m.pt")]
+
+
 # ---- the cases --------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -540,6 +550,15 @@ CASES: list[Case] = [
          _evaluate(GOOD_EDGES, "Gene1,Gene2\nG0,G0\n"), match=r"no edge the 'beeline' protocol can score"),
     Case("evaluate-case-mismatch", "misleading", "a truth in lower case",
          _evaluate(GOOD_EDGES, "Gene1,Gene2\ng0,g3\ng1,g4\n"), match=r"match when case is ignored"),
+    Case("train-onto-existing-file", "data loss", "`grnular train -o` naming a file that exists, without --overwrite",
+         _train_onto_existing, match=r"already exists; pass --overwrite"),
+    Case("train-card-is-a-folder", "misleading", "the checkpoint's card path is a folder",
+         _train_side_file_folder, match=r"-o .*m.pt: its model card .*m.card.md is a directory; .*model.pt"),
+    Case("train-two-genes", "silent", "`train --genes 2` (a NaN validation AUPRC before)",
+         lambda d: [*TRAIN, "--genes", "2", "-o", str(d / "m.pt")], match=r"--genes 2: give at least 5"),
+    Case("train-one-cell", "misleading", "`train --cells-per-type 1 --cell-types 2` (2 cells)",
+         lambda d: [*TRAIN, "--cells-per-type", "1", "--cell-types", "2", "-o", str(d / "m.pt")],
+         match=r"give at least 3 cells per graph"),
 ]
 
 

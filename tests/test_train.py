@@ -82,9 +82,9 @@ def test_train_command_records_the_simulation_parameters_and_checks_them(tmp_pat
     _, settings, _ = simulation_setup(**old)
     assert (settings.noise_q, settings.decay, settings.sampling_state) == (0.1, 1.0, 15)
     capsys.readouterr()
-    assert main(base + ["--decay", "0"]) == 2
+    assert main(base + ["--decay", "0", "--overwrite"]) == 2
     assert "--decay 0.0: the decay rate must be > 0" in capsys.readouterr().err
-    assert main(base + ["--noise-params", "-1"]) == 2
+    assert main(base + ["--noise-params", "-1", "--overwrite"]) == 2
     assert "--noise-params -1.0: the noise amplitude q must be >= 0" in capsys.readouterr().err
 
 
