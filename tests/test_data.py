@@ -169,3 +169,25 @@ def test_verify_hashes_by_default_so_bit_rot_with_the_same_mtime_is_caught(tmp_p
         resolve.resolve_file(SMALL, data_dir=root)  # a loader never reads the damaged file
     assert main(["data", "verify", "sergio", "--data-dir", str(root)]) == 1
     assert f"BAD      {target}" in capsys.readouterr().out
+
+
+def test_data_command_without_any_file_or_network_says_so(tmp_path, monkeypatch, capsys):
+    """No mirror, nothing cached, no network: verify fails instead of passing on nothing, and fetch gives one
+    `grnular: error:` line with the download's reason, without suggesting the command that just failed."""
+    from grnular_lib.cli import main
+
+    monkeypatch.setattr(resolve, "PROJECT_ROOT", tmp_path / "nowhere" / "project")
+    monkeypatch.chdir(tmp_path)
+
+    def offline(entry, dest, progress=True):
+        raise DataUnavailableError("no route to host")
+
+    monkeypatch.setattr(resolve, "download_file", offline)
+    assert main(["data", "verify", "sergio"]) == 1
+    assert "none of these files is here" in capsys.readouterr().err
+    assert main(["data", "fetch", "sergio"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("grnular: error: data set 'sergio' is not available")
+    assert "no route to host" in err[0] and "grnular data fetch" not in err[0]
+    assert main(["data", "list", "--data-dir", str(tmp_path / "absent")]) == 2
+    assert "--data-dir" in capsys.readouterr().err

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from ..errors import ChecksumError, DataUnavailableError, InputError
 from .manifests import load_manifests
@@ -10,6 +12,12 @@ from .resolve import data_roots, fetch, locate, verify_file
 
 
 def _names(args: argparse.Namespace) -> list[str]:
+    """The manifests named on the command line (all by default), once the names and ``--data-dir`` are checked."""
+    given = args.data_dir if args.data_dir is not None else os.environ.get("GRNULAR_DATA_DIR")
+    option = "--data-dir" if args.data_dir is not None else "GRNULAR_DATA_DIR"
+    if given is not None and not Path(given).expanduser().is_dir():
+        state = "is not a directory" if Path(given).expanduser().exists() else "does not exist"
+        raise InputError(f"{option} {given} {state}; give the folder that holds the data files (or unset it)")
     manifests = load_manifests()
     if not args.names:
         return sorted(manifests)
@@ -21,8 +29,9 @@ def _names(args: argparse.Namespace) -> list[str]:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     manifests = load_manifests()
+    names = _names(args)
     print(f"data roots searched, in order: {', '.join(str(r) for r in data_roots(args.data_dir))}")
-    for name in _names(args):
+    for name in names:
         m = manifests[name]
         present = sum(locate(f.path, data_dir=args.data_dir) is not None for f in m.files)
         print(f"{name:24s} {present:4d}/{len(m.files):<4d} files local  {m.size / 1e6:8.1f} MB  {m.title}")
@@ -49,6 +58,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 bad += 1
                 print(f"BAD      {exc}")
     print(f"{ok} verified, {bad} damaged, {missing} missing", file=sys.stderr)
+    if not ok and not bad:
+        print(f"grnular: error: none of these files is here (searched {', '.join(map(str, data_roots(args.data_dir)))})"
+              "; set GRNULAR_DATA_DIR or pass --data-dir to the folder holding them, or run `grnular data fetch`",
+              file=sys.stderr)
+        return 1
     return 1 if bad else 0
 
 
@@ -60,7 +74,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
             print(f"{name}: {len(paths)} files ready")
         except DataUnavailableError as exc:
             failed.append(name)
-            print(f"{name}: {exc}", file=sys.stderr)
+            print(f"grnular: error: {exc}", file=sys.stderr)
     return 2 if failed else 0
 
 

@@ -138,13 +138,19 @@ def download_file(entry: ManifestFile, dest: Path, *, progress: bool = True) -> 
     return atomic_write(dest, write)
 
 
-def _unavailable(what: str, entries: Iterable[ManifestFile], manifest: Manifest, reason: str) -> DataUnavailableError:
+def _unavailable(what: str, entries: Iterable[ManifestFile], manifest: Manifest, reason: str, *,
+                 data_dir: str | os.PathLike | None = None, fetching: bool = False) -> DataUnavailableError:
+    """The error for files that are nowhere local and could not be downloaded; ``reason`` is kept as its
+    ``reason`` attribute. ``fetching``: raised by ``fetch`` itself, so running it again is not suggested."""
     entries = list(entries)
     listed = ", ".join(e.path for e in entries[:6]) + (f" and {len(entries) - 6} more" if len(entries) > 6 else "")
-    return DataUnavailableError(
-        f"{what} is not available: {listed} not found under {', '.join(str(r) for r in data_roots())} ({reason}). "
-        f"Provide the files: set GRNULAR_DATA_DIR (or pass data_dir=) to a folder holding them at these relative "
-        f"paths, or run `grnular data fetch {manifest.name}` where files have a public URL. Source: {manifest.origin}")
+    again = "" if fetching else f", or run `grnular data fetch {manifest.name}` where files have a public URL"
+    error = DataUnavailableError(
+        f"{what} is not available: {listed} not found under "
+        f"{', '.join(str(r) for r in data_roots(data_dir))} ({reason}). Provide the files: set GRNULAR_DATA_DIR (or "
+        f"pass data_dir=) to a folder holding them at these relative paths{again}. Source: {manifest.origin}")
+    error.reason = reason
+    return error
 
 
 def resolve_file(path: str, *, data_dir: str | os.PathLike | None = None, download: bool = True,
@@ -170,15 +176,15 @@ def resolve_file(path: str, *, data_dir: str | os.PathLike | None = None, downlo
             return candidate
     what = dataset or manifest.name
     if not download:
-        raise _unavailable(what, [entry], manifest, "downloads disabled")
+        raise _unavailable(what, [entry], manifest, "downloads disabled", data_dir=data_dir)
     if not entry.url:
         raise _unavailable(what, [entry], manifest, "no direct public URL; it comes from " +
                            (entry.archive or manifest.origin) +
-                           (f", member {entry.archive_member}" if entry.archive_member else ""))
+                           (f", member {entry.archive_member}" if entry.archive_member else ""), data_dir=data_dir)
     try:
         return download_file(entry, download_root() / entry.path)
     except DataUnavailableError as exc:
-        raise _unavailable(what, [entry], manifest, f"offline or download failed: {exc}") from exc
+        raise _unavailable(what, [entry], manifest, f"offline or download failed: {exc}", data_dir=data_dir) from exc
 
 
 def locate(path: str, *, data_dir: str | os.PathLike | None = None) -> Path | None:
@@ -196,13 +202,15 @@ def fetch(name: str, *, data_dir: str | os.PathLike | None = None) -> list[Path]
     Raises :class:`DataUnavailableError` listing every file that could not be provided (after trying them all).
     """
     manifest = get_manifest(name)
-    paths, missing = [], []
+    paths, missing, reasons = [], [], []
     for entry in manifest.files:
         try:
             paths.append(resolve_file(entry.path, data_dir=data_dir))
-        except DataUnavailableError:
+        except DataUnavailableError as exc:
             missing.append(entry)
+            reasons.append(getattr(exc, "reason", ""))
     if missing:
         raise _unavailable(f"data set {name!r}", missing, manifest,
-                           f"{len(missing)} of {len(manifest.files)} files could not be found or downloaded")
+                           f"{len(missing)} of {len(manifest.files)} files could not be found or downloaded; first: "
+                           f"{reasons[0]}", data_dir=data_dir, fetching=True)
     return paths
