@@ -559,6 +559,9 @@ CASES: list[Case] = [
     Case("train-one-cell", "misleading", "`train --cells-per-type 1 --cell-types 2` (2 cells)",
          lambda d: [*TRAIN, "--cells-per-type", "1", "--cell-types", "2", "-o", str(d / "m.pt")],
          match=r"give at least 3 cells per graph"),
+    Case("simulate-library-size-overflow", "misleading", "`simulate --library-size 1000 1` (blamed K before)",
+         lambda d: [*SIM, "--seed", "3", "--library-size", "1000", "1", "-o", str(d / "sim")],
+         match=r"overflowed after technical noise: .* --library-size takes the mean and scale"),
 ]
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -173,13 +174,26 @@ def _check_finite_options(args: argparse.Namespace) -> None:
 
 def _check_finite(clean: np.ndarray, noisy: np.ndarray, genes: list[str], args: argparse.Namespace) -> None:
     """Refuse to write an overflowing simulation (NaN or infinite values, e.g. from huge production rates)."""
-    for name, x in (("", clean), (" after technical noise", noisy)):
+    engine_fix = ("the production rates are too large for float32 — lower the interaction strengths K or basal rates "
+                  f"(SERGIO files), --sampling-state {args.sampling_state}, or raise --decay")
+    noise_fix = ("the technical noise scaled them beyond float32 — --library-size takes the mean and scale of the log "
+                 "library size (DS data: 4.6 0.4); lower them")
+    for name, x, fix in (("", clean, engine_fix), (" after technical noise", noisy, noise_fix)):
         if not np.all(np.isfinite(x)):
             bad = np.argwhere(~np.isfinite(x))[0]
             raise InputError(f"the simulation overflowed{name}: {int((~np.isfinite(x)).sum())} NaN or infinite values "
-                             f"(first: cell type {bad[0]}, gene {genes[bad[1]]}); the production rates are too large for "
-                             f"float32 — lower the interaction strengths K or basal rates (SERGIO files), "
-                             f"--sampling-state {args.sampling_state}, or raise --decay")
+                             f"(first: cell type {bad[0]}, gene {genes[bad[1]]}); {fix}")
+
+
+#: the library's parameter names, as its messages spell them, and the options of this command that set them
+_OPTION_OF = {"n_genes": "--genes", "tf_ratio": "--tf-ratio", "sparsity": "--sparsity", "n_cell_types": "--cell-types",
+              "cells_per_type": "--cells-per-type", "sampling_state": "--sampling-state", "decay": "--decay"}
+
+
+def _in_option_terms(exc: InputError) -> InputError:
+    """The library's message with its parameter names (``n_genes=1``) replaced by this command's options."""
+    return InputError(re.sub(r"\b([a-z_]+)=",
+                             lambda m: f"{_OPTION_OF[m.group(1)]} " if m.group(1) in _OPTION_OF else m.group(0), str(exc)))
 
 
 def run_simulate(args: argparse.Namespace) -> int:
@@ -197,7 +211,10 @@ def run_simulate(args: argparse.Namespace) -> int:
     check_output(out, option="-o", directory=True, inputs=(args.sergio_interactions, args.sergio_regulators))
     _check_finite_options(args)
     graph_seed, engine_seed, noise_seed = np.random.SeedSequence(check_seed(args.seed, option="--seed")).spawn(3)
-    grn, graph_info = _build_grn(args, graph_seed)
+    try:
+        grn, graph_info = _build_grn(args, graph_seed)
+    except InputError as exc:
+        raise _in_option_terms(exc) from None
     if (args.dropout_shape is None) != (args.dropout_percentile is None):
         raise InputError("dropout needs both --dropout-shape and --dropout-percentile (e.g. 20 and 50)")
     settings = SimulationSettings(
@@ -207,9 +224,12 @@ def run_simulate(args: argparse.Namespace) -> int:
         dropout_percentile=args.dropout_percentile, counts=args.counts)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an overflow is reported below, once
-        clean = simulate_clean(grn, cells_per_type=settings.cells_per_type, noise_q=settings.noise_q,
-                               decay=settings.decay, sampling_state=settings.sampling_state,
-                               noise_type=settings.noise_type, seed=engine_seed)
+        try:
+            clean = simulate_clean(grn, cells_per_type=settings.cells_per_type, noise_q=settings.noise_q,
+                                   decay=settings.decay, sampling_state=settings.sampling_state,
+                                   noise_type=settings.noise_type, seed=engine_seed)
+        except InputError as exc:
+            raise _in_option_terms(exc) from None
         noisy = apply_noise_chain(clean, settings, np.random.default_rng(noise_seed))
     _check_finite(clean, noisy, grn.genes, args)
     B, G, C = clean.shape
