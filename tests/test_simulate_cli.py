@@ -61,8 +61,8 @@ def test_sergio_files_h5ad(tmp_path):
     (["--genes", 10, "--sergio-interactions", "a", "--sergio-regulators", "b", "--cells-per-type", 5],
      ["--genes", "cannot be combined"]),
     (["--dropout-shape", 20, "--cells-per-type", 5], ["--dropout-percentile"]),
-    (["--cells-per-type", 0], ["cells_per_type"]),
-    (["--decay", -1, "--cells-per-type", 5], ["decay"]),
+    (["--cells-per-type", 0], ["--cells-per-type 0"]),
+    (["--decay", -1, "--cells-per-type", 5], ["--decay -1"]),
 ])
 def test_bad_arguments_write_nothing(tmp_path, argv, words):
     out = tmp_path / "out"
