@@ -54,11 +54,14 @@ TIMINGS := book/notebooks/timings.tsv
 BOOK_PAGES := _config.yml book/_toc.yml book/intro.md book/differences.md book/references.md book/references.bib
 
 # run_chapter(source .py, output .ipynb, extra papermill options): convert (into build/chapters/, outside the book's
-# sources), execute, append the seconds to $(TIMINGS).
+# sources), execute (into build/chapters/executed-*, moved into the book only when every cell ran: a failed run
+# leaves the book's copy as it was, and its notebook with the error in build/chapters/), append the seconds to
+# $(TIMINGS).
 define run_chapter
 	@mkdir -p build/chapters book/notebooks
 	t0=$$(date +%s) && $(JUPYTEXT) --quiet --to ipynb --output build/chapters/$(notdir $(2)) $(1) \
-	&& $(PAPERMILL) -p profile $(PROFILE) $(3) build/chapters/$(notdir $(2)) $(2) \
+	&& $(PAPERMILL) -p profile $(PROFILE) $(3) build/chapters/$(notdir $(2)) build/chapters/executed-$(notdir $(2)) \
+	&& mv build/chapters/executed-$(notdir $(2)) $(2) \
 	&& printf '%s\t%s\t%s\n' $(notdir $(basename $(1))) $(PROFILE) $$(( $$(date +%s) - t0 )) >> $(TIMINGS)
 endef
 
@@ -90,6 +93,7 @@ book/data_provenance.md: book/make_provenance.py $(wildcard data_manifests/*.yam
 notebook: $(STAMP)
 	@test -n "$(NB)" || { echo 'say which notebook: make notebook NB=02_clean [PARAMS="-p name value"]'; exit 2; }
 	@test -f notebooks/$(NB).py || { echo "no chapter notebooks/$(NB).py; choose one of: $(notdir $(basename $(NB_SOURCES)))"; exit 2; }
+	@cd notebooks && ../$(PY) check_params.py $(NB) $(PROFILE) $(PARAMS)
 	$(call run_chapter,notebooks/$(NB).py,book/notebooks/$(NB).ipynb,$(PARAMS))
 
 clean:

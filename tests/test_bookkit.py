@@ -236,3 +236,16 @@ def test_the_library_knows_nothing_of_the_book():
     for path in Path(grnular_lib.__file__).parent.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "bookkit" not in text and "notebooks/" not in text and "notebooks\"" not in text, path
+
+
+def test_make_notebook_checks_parameters_before_running(capsys):
+    """`make notebook … PARAMS=…` stops a bad parameter in one line (notebooks/check_params.py), as papermill reads it."""
+    import check_params
+
+    assert check_params.parse(["-p", "n_test_graphs", "3", "-r", "seed", "7", "-y", "methods_tf: [pearson]"]) == {
+        "n_test_graphs": 3, "seed": "7", "methods_tf": ["pearson"]}
+    assert check_params.main(["02_clean", "smoke", "-p", "profile", "smoke", "-p", "n_test_graphs", "2"]) == 0
+    assert check_params.main(["02_clean", "smoke", "-p", "n_test_graphs", "-1"]) == 2
+    assert capsys.readouterr().err.strip() == "make notebook: error: n_test_graphs=[-1]: give positive whole numbers"
+    assert check_params.main(["02_clean", "smoke", "-p", "n_test_graphs"]) == 2
+    assert "write -p NAME VALUE" in capsys.readouterr().err
