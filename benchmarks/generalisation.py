@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     matplotlib.use("Agg")
     from grnular_lib import generalisation as gen
     from grnular_lib.errors import GRNularError, InputError
+    from grnular_lib.seeds import check_seed
 
     try:
         runs = [gen.Run(m) for m in args.methods if m not in args.skip and not (args.quick and m in QUICK_SKIP)]
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 wanted = args.beeline or None
                 bee = gen.beeline_cells(datasets=wanted)
                 cells += [c for c in bee if not args.quick or "TFs+500" in c.name]
+        check_seed(args.seed, option="--seed")
         if args.out.exists() and not args.out.is_dir():
             raise InputError(f"--out {args.out} is a file; give a folder for the results")
         if args.workers < 0:

@@ -117,7 +117,10 @@ def default_method() -> str:
 
 
 def parse_checkpoints(specs: Iterable[str]) -> list[Run]:
-    """Runs from ``METHOD=CHECKPOINT`` strings (a shipped checkpoint's name or a file)."""
+    """Runs from ``METHOD=CHECKPOINT`` strings (a shipped checkpoint's name or a file); a checkpoint that cannot be
+    found is an error here, before any run (:class:`~grnular_lib.errors.CheckpointError`)."""
+    from .checkpoints import resolve_checkpoints
+
     runs = []
     for spec in specs:
         method, sep, checkpoint = str(spec).partition("=")
@@ -126,6 +129,7 @@ def parse_checkpoints(specs: Iterable[str]) -> list[Run]:
         if get_method(method).engine != "unrolled":
             raise InputError(f"checkpoint {spec!r}: {method} takes no checkpoint; give one of the unrolled models "
                              f"({', '.join(m for m, r in METHODS.items() if r.engine == 'unrolled')})")
+        resolve_checkpoints(checkpoint, get_method(method).name)
         runs.append(Run(get_method(method).name, checkpoint))
     return runs
 

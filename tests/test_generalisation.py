@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from grnular_lib import generalisation as gen
-from grnular_lib.errors import InputError
+from grnular_lib.errors import CheckpointError, InputError
 from grnular_lib.simulate.general import general_seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,6 +100,8 @@ def test_bad_inputs():
         gen.parse_checkpoints(["grnular"])
     with pytest.raises(InputError, match="takes no checkpoint"):
         gen.parse_checkpoints(["ridge=x"])
+    with pytest.raises(CheckpointError, match="checkpoint 'nosuch' not found"):
+        gen.parse_checkpoints(["grnular-rank=nosuch"])  # before any run, not a failed run per dataset
     with pytest.raises(InputError, match="unknown noise"):
         gen.simulated_cells(noises=["loud"])
     with pytest.raises(InputError, match="unknown BEELINE dataset"):
