@@ -2,7 +2,9 @@
 
 Each command is a thin layer over the library. Bad input ends with one line ``grnular: error: …`` on stderr and exit
 status 2, and never leaves a partial output file; outputs are checked (writable, not an input) before any work.
-Ctrl-C ends with one line and exit status 130, SIGTERM with one line and 143, temporary files removed; a read or write the system refuses (disk full, permissions) with one line and 1. A command's module (and with it numpy, pandas or torch) is imported
+Ctrl-C ends with one line and exit status 130, SIGTERM with one line and 143, temporary files removed; a read or
+write the system refuses (disk full, permissions) with one line and 1. A command's module (and with it numpy, pandas or
+torch) is imported
 only when that command runs, so ``grnular --help`` answers at once.
 """
 from __future__ import annotations

@@ -143,9 +143,9 @@ def _read_table(path: Path) -> pd.DataFrame:
         frame.columns = header.to_numpy()[len(header) - frame.shape[1]:]
     labels = frame.index
     if pd.api.types.is_float_dtype(labels) and (labels.dropna() % 1 != 0).any():
-        raise InputError(f"{path}: the first column holds numbers (e.g. {str(labels[0])!r}), not names — the file seems to "
-                         "have no name column; add one (gene names in BEELINE's genes × cells layout, cell names with "
-                         "--cells-in-rows)")
+        raise InputError(f"{path}: the first column holds numbers (e.g. {str(labels[0])!r}), not names — the file "
+                         "seems to have no name column; add one (gene names in BEELINE's genes × cells layout, cell "
+                         "names with --cells-in-rows)")
     if labels.isna().any():  # names such as NA, null or None, which pandas reads as missing values
         names = pd.read_csv(path, usecols=[0], dtype=str, keep_default_na=False, **options).iloc[:, 0]
         frame.index = pd.Index(names.to_numpy(), name=labels.name)
@@ -243,10 +243,7 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
             raise InputError(f"{path} is a directory; give the expression file inside it (e.g. {path}/ExpressionData.csv)")
         name = path.name.lower()
         if name.endswith(".h5ad"):
-            if cells_in_rows is not None:
-                flag = "--cells-in-rows" if cells_in_rows else "--genes-in-rows"
-                raise InputError(f"{path}: {flag} (cells_in_rows={cells_in_rows}) applies to table files; an .h5ad is "
-                                 "always cells × genes, so drop it")
+            _no_orientation(cells_in_rows, f"{path}: ", "an .h5ad")
             import anndata
 
             try:
@@ -263,10 +260,7 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
         _no_anndata_options(anndata_options, str(path))
         table = _numeric(_read_table(path), str(path), genes_in_rows=not cells_in_rows)
         return (table if cells_in_rows else table.T), str(path), "table"
-    if cells_in_rows is not None:
-        flag = "--cells-in-rows" if cells_in_rows else "--genes-in-rows"
-        raise InputError(f"{flag} (cells_in_rows={cells_in_rows}) applies to table files; a DataFrame or an AnnData "
-                         "is always cells × genes, so drop it")
+    _no_orientation(cells_in_rows, "", "a DataFrame or an AnnData")
     if isinstance(data, pd.DataFrame):
         if isinstance(data.columns, pd.MultiIndex) or isinstance(data.index, pd.MultiIndex):
             raise InputError("the DataFrame has several levels of labels (a MultiIndex); give one gene name per "
@@ -277,6 +271,14 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
         return _numeric(_anndata_frame(data, "AnnData", **anndata_options), "AnnData", False), "AnnData", "AnnData"
     raise InputError(f"cannot read expression from {type(data).__name__}; pass an AnnData, a cells × genes "
                      "DataFrame, or a path to a .csv/.csv.gz/.tsv/.h5ad file")
+
+
+def _no_orientation(cells_in_rows: bool | None, prefix: str, what: str) -> None:
+    """Refuse an orientation given for ``what``, which is always cells × genes (the option is for table files)."""
+    if cells_in_rows is not None:
+        flag = "--cells-in-rows" if cells_in_rows else "--genes-in-rows"
+        raise InputError(f"{prefix}{flag} (cells_in_rows={cells_in_rows}) applies to table files; {what} is always "
+                         "cells × genes, so drop it")
 
 
 def _no_anndata_options(options: dict[str, Any], what: str) -> None:

@@ -145,8 +145,9 @@ def _check_options(method: str, checkpoint: Any, *, cells_in_rows: Any, allow_ne
             raise InputError(f"checkpoint={checkpoint!r}: give the name of a shipped checkpoint or the path of a file "
                              "written by `grnular train`")
         if METHODS[method].engine != "unrolled":
-            raise InputError(f"--checkpoint applies to the unrolled models ({', '.join(method_names(engine='unrolled'))}"
-                             f"); {method} has none, so drop it (checkpoint=None)")
+            unrolled = ", ".join(method_names(engine="unrolled"))
+            raise InputError(f"--checkpoint applies to the unrolled models ({unrolled}); {method} has none, so drop it "
+                             "(checkpoint=None)")
     for flag, value, none_ok in (("cells_in_rows", cells_in_rows, True), ("allow_negative", allow_negative, False),
                                  ("use_raw", use_raw, False)):
         if not (isinstance(value, (bool, np.bool_)) or (none_ok and value is None)):

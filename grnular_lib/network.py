@@ -94,9 +94,9 @@ def _parse(lines: list[str], path: Path, fix: str, *, sep: str, header: int | No
         odd = [i for i, n in enumerate(counts) if n != width]
         if len(counts) != len(lines) or odd:
             i = odd[0] if odd else len(counts) - 1
+            holder = "a tab" if sep == "\t" else "a comma"
             raise InputError(f"{path}: row {i + 1} has {counts[i]} field{'s' * (counts[i] != 1)} where row 1 has "
-                             f"{width} (a name holding "
-                             f"{'a tab' if sep == chr(9) else 'a comma'}, or an unclosed quote?); {fix}")
+                             f"{width} (a name holding {holder}, or an unclosed quote?); {fix}")
     try:
         return pd.read_csv(io.StringIO("\n".join(lines)), sep=sep, header=header, dtype=str, keep_default_na=False,
                            index_col=False, engine="python" if sep == r"\s+" else "c")

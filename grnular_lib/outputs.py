@@ -88,8 +88,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
 
     Nothing is left behind when ``write`` fails (an exception, a full disk, Ctrl-C, or SIGTERM under the ``grnular``
     command): ``path`` is either untouched or complete, and folders created for it are removed again. A ``path`` that
-    is a symbolic link is written through (the link stays). An :class:`OSError` (e.g. no space left) is raised again naming ``path``
-    rather than the temporary file. The file gets the mode the user's umask gives, as any other program's
+    is a symbolic link is written through (the link stays). An :class:`OSError` (e.g. no space left) is raised again
+    naming ``path`` rather than the temporary file. The file gets the mode the user's umask gives, as any other
+    program's
     output would (``mkstemp`` alone would leave it private).
 
     Parameters

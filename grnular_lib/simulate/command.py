@@ -176,8 +176,8 @@ def _check_finite(clean: np.ndarray, noisy: np.ndarray, genes: list[str], args: 
     """Refuse to write an overflowing simulation (NaN or infinite values, e.g. from huge production rates)."""
     engine_fix = ("the production rates are too large for float32 — lower the interaction strengths K or basal rates "
                   f"(SERGIO files), --sampling-state {args.sampling_state}, or raise --decay")
-    noise_fix = ("the technical noise scaled them beyond float32 — --library-size takes the mean and scale of the log "
-                 "library size (DS data: 4.6 0.4); lower them")
+    noise_fix = ("the technical noise scaled them beyond float32 — --library-size takes the mean and scale of the "
+                 "log library size (DS data: 4.6 0.4); lower them")
     for name, x, fix in (("", clean, engine_fix), (" after technical noise", noisy, noise_fix)):
         if not np.all(np.isfinite(x)):
             bad = np.argwhere(~np.isfinite(x))[0]
@@ -192,8 +192,11 @@ _OPTION_OF = {"n_genes": "--genes", "tf_ratio": "--tf-ratio", "sparsity": "--spa
 
 def _in_option_terms(exc: InputError) -> InputError:
     """The library's message with its parameter names (``n_genes=1``) replaced by this command's options."""
-    return InputError(re.sub(r"\b([a-z_]+)=",
-                             lambda m: f"{_OPTION_OF[m.group(1)]} " if m.group(1) in _OPTION_OF else m.group(0), str(exc)))
+    def option(match: re.Match) -> str:
+        name = match.group(1)
+        return f"{_OPTION_OF[name]} " if name in _OPTION_OF else match.group(0)
+
+    return InputError(re.sub(r"\b([a-z_]+)=", option, str(exc)))
 
 
 def run_simulate(args: argparse.Namespace) -> int:
