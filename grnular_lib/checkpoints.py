@@ -55,13 +55,13 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v4-ensemble"] = _seeds("grnular-rank-gen
 # the same three seeds on version 5 (1,000-3,000 cells only): models that saw only data with many cells
 SHIPPED_ENSEMBLES["grnular-rank-general-v5-ensemble"] = _seeds("grnular-rank-general-v5")
 # the same three seeds with --indirect-target 0.1 (pairs linked through one gene trained towards 0.1): closer to
-# what real reference networks (STRING, ChIP-seq) list; README, "Real reference networks"
+# what real reference networks (STRING, ChIP-seq) list; benchmarks/GENERALISATION.md, "Real reference networks"
 SHIPPED_ENSEMBLES["grnular-rank-general-indirect-ensemble"] = _seeds("grnular-rank-general-indirect")
 # the same three seeds on version 6 (every gene a candidate regulator; graphs of at most 200 genes, as every gene's
-# row is scored): what grnular-rank runs without a TF list; README, "Without a TF list"
+# row is scored): what grnular-rank runs without a TF list; benchmarks/GENERALISATION.md, "Without a TF list"
 SHIPPED_ENSEMBLES["grnular-rank-general-v6-ensemble"] = _seeds("grnular-rank-general-v6")
 # the same three seeds on version 7 (3,000-8,000 cells only): what grnular-rank runs on 3,000 cells or more;
-# README, "Many cells"
+# benchmarks/GENERALISATION.md, "Many cells"
 SHIPPED_ENSEMBLES["grnular-rank-general-v7-ensemble"] = _seeds("grnular-rank-general-v7")
 # version 8's three models and the three of version 5, averaged: what grnular-rank ran on 1,000-3,000 cells
 # before the v8v9 ensemble below, kept to compare with it
@@ -73,23 +73,23 @@ SHIPPED_ENSEMBLES["grnular-rank-general-v9-ensemble"] = _seeds("grnular-rank-gen
 SHIPPED_ENSEMBLES["grnular-rank-general-v8v9-ensemble"] = _both("grnular-rank-general-v8-ensemble",
                                                                 "grnular-rank-general-v9-ensemble")
 # the default's command (ranking loss included) on version 9, alone and averaged with the default's three: what
-# grnular-rank runs on 1,000-3,000 cells; README, "Many cells"
+# grnular-rank runs on 1,000-3,000 cells; benchmarks/GENERALISATION.md, "Many cells"
 SHIPPED_ENSEMBLES["grnular-rank-general-rank3-v9-ensemble"] = _seeds("grnular-rank-general-rank3-v9")
 SHIPPED_ENSEMBLES["grnular-rank-general-rank3v9-ensemble"] = _both("grnular-rank-general-ensemble",
                                                                    "grnular-rank-general-rank3-v9-ensemble")
 # the default's command on version 14 (version 8 with 100-1,000 cells only), alone and averaged with the default's
-# three: what grnular-rank runs on 100-999 cells; README, "Many cells"
+# three: what grnular-rank runs on 100-999 cells; benchmarks/GENERALISATION.md, "Many cells"
 SHIPPED_ENSEMBLES["grnular-rank-general-rank3-v14-ensemble"] = _seeds("grnular-rank-general-rank3-v14")
 SHIPPED_ENSEMBLES["grnular-rank-general-rank3v14-ensemble"] = _both("grnular-rank-general-ensemble",
                                                                     "grnular-rank-general-rank3-v14-ensemble")
 # the same three seeds on version 10 (version 8 with half of the problems through SERGIO's noise chain), alone and
-# averaged with version 8's three, kept to compare with it; README, "Three training changes"
+# averaged with version 8's three, kept to compare with it; benchmarks/GENERALISATION.md, "Three training changes"
 SHIPPED_ENSEMBLES["grnular-rank-general-v10-ensemble"] = _seeds("grnular-rank-general-v10")
 SHIPPED_ENSEMBLES["grnular-rank-general-v8v10-ensemble"] = _both("grnular-rank-general-v8-ensemble",
                                                                  "grnular-rank-general-v10-ensemble")
 # the same three seeds on version 11 (every problem through SERGIO's noise chain, its counts taken as they are),
 # alone and averaged with version 10's three: what grnular-rank runs on counts not scaled to a library size, raw or
-# through log1p; README, "Counts through log1p"
+# through log1p; benchmarks/GENERALISATION.md, "Counts through log1p"
 SHIPPED_ENSEMBLES["grnular-rank-general-v11-ensemble"] = _seeds("grnular-rank-general-v11")
 SHIPPED_ENSEMBLES["grnular-rank-general-v10v11-ensemble"] = _both("grnular-rank-general-v10-ensemble",
                                                                   "grnular-rank-general-v11-ensemble")
@@ -161,24 +161,23 @@ def shipped_noise_chain(name: str) -> bool:
 def checkpoint_for_cells(method: str, n_cells: int, *, every_gene: bool = False, counts: bool = False) -> str:
     """The shipped checkpoint a method uses by default on data with ``n_cells`` cells (and a TF list or not).
 
-    Among the method's :func:`default_checkpoint` and the :data:`CELL_RANGE_ENSEMBLES` of the method, those trained
-    on a range of cells that holds ``n_cells`` compete (an ensemble's range: the cells every member was trained on),
-    and the narrowest range (in ratio of most to fewest cells) wins; the default wins a tie. A model that saw only
-    problems like the user's knows better how far each kind of evidence can be trusted there (README, "Many cells":
-    from 100 to 999 cells the default's models averaged with three trained on 100–1,000 only; from 1,000 to 2,999
-    cells the default's models averaged with three trained on 1,000–3,000 only; from 3,000, models trained on
-    3,000–8,000 only). Beyond every range, the one trained on the most cells; below every range,
-    the default.
+    Among the method's :func:`default_checkpoint` and the :data:`CELL_RANGE_ENSEMBLES` of the method, those trained on a
+    range of cells that holds ``n_cells`` compete (an ensemble's range: the cells every member was trained on), and the
+    narrowest range (in ratio of most to fewest cells) wins; the default wins a tie. A model that saw only problems like
+    the user's knows better how far each kind of evidence can be trusted there (benchmarks/GENERALISATION.md, "Many
+    cells": from 100 to 999 cells the default's models averaged with three trained on 100–1,000 only; from 1,000 to
+    2,999 cells the default's models averaged with three trained on 1,000–3,000 only; from 3,000, models trained on
+    3,000–8,000 only). Beyond every range, the one trained on the most cells; below every range, the default.
 
     With ``every_gene`` (no TF list: every gene is a candidate regulator) an ensemble of :data:`EVERY_GENE_ENSEMBLES`
-    for the method whose range of cells holds ``n_cells`` comes first: models trained with a TF list learned that
-    every candidate is a TF, and lose much of their lead when most candidates regulate nothing (README, "Without a TF
-    list").
+    for the method whose range of cells holds ``n_cells`` comes first: models trained with a TF list learned that every
+    candidate is a TF, and lose much of their lead when most candidates regulate nothing (benchmarks/GENERALISATION.md,
+    "Without a TF list").
 
     Otherwise, with ``counts`` (the expression is counts not scaled to a library size, raw or through ``log1p``, as
     SERGIO's noisy DS data are), an ensemble of :data:`COUNT_ENSEMBLES` for the method whose range of cells holds
     ``n_cells`` comes first: the default's models saw such data in under a third of their problems, and fall below
-    Pearson-TF on SERGIO's noisy DS1 (README, "Counts through log1p").
+    Pearson-TF on SERGIO's noisy DS1 (benchmarks/GENERALISATION.md, "Counts through log1p").
     """
     if every_gene:
         for name in EVERY_GENE_ENSEMBLES:

@@ -137,7 +137,7 @@ print(chapter.verdict_sentence(comparison, params))
 # Real-data AUPRC is close to chance for every method; compare margins there with the chance level in the summary
 # table, not with the simulated cells. Every BEELINE dataset here has fewer than 1,000 cells, so they run the models
 # trained on 100–1,000 cells and the many-cell models are checked on simulated data only; run on these datasets,
-# below their range, they score lower than the default on most pairs (README, "Real data with 1,000 cells or more"). DS1, where two of the 10 TFs each regulate 76 of the
+# below their range, they score lower than the default on most pairs (benchmarks/GENERALISATION.md, "Real data with 1,000 cells or more"). DS1, where two of the 10 TFs each regulate 76 of the
 # 100 genes, is where the learned combination does worst: over replicates 0–4 the default is less than 0.02 ahead of
 # Ridge-TF clean (0.896 against 0.888) and behind Pearson-TF with the noise chain (0.736 against 0.744), and on the
 # original SERGIO code's replicate level with Ridge-TF clean (0.887 against 0.886) and less than 0.02 ahead of Pearson-TF with noise (0.738

@@ -562,6 +562,9 @@ CASES: list[Case] = [
     Case("simulate-library-size-overflow", "misleading", "`simulate --library-size 1000 1` (blamed K before)",
          lambda d: [*SIM, "--seed", "3", "--library-size", "1000", "1", "-o", str(d / "sim")],
          match=r"overflowed after technical noise: .* --library-size takes the mean and scale"),
+    Case("simulate-sparsity-above-one", "misleading", "`simulate --sparsity 1.5` (named p_repression too before)",
+         lambda d: [*SIM, "--seed", "3", "--sparsity", "1.5", "-o", str(d / "sim")],
+         match=r"--sparsity 1.5 is a probability: use a value in \[0, 1\]$"),
 ]
 
 

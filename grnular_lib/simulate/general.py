@@ -89,26 +89,27 @@ class GeneralSetting:
         are usually given), rather than taken as counts.
 
     Version 2 added the depth and the optional dropout of the DS chain (version 1: always 4.6 and 82), the modules,
-    orphan genes and idle TFs of the hierarchical family (version 1: none), and TF ratios up to 50 % (version 1:
-    30 %; BEELINE's gene sets have 20–55 %). Version 3 widened the spread of the TFs' popularity from 0.75–1.75
-    to 0.75–2.5, so that some graphs have a hub TF regulating most genes, as real and DS networks do (DS1: two of 10
-    TFs each regulate 76 of the 100 genes; mHSC-GM's STRING network: 5 of 132 TFs hold a quarter of the edges); the
-    draw is otherwise unchanged (same streams, same order). Version 4 (:data:`GENERAL_SETTINGS`) widens the cells
-    from 100–3,000 to 100–8,000, as droplet experiments often have 5,000 cells or more; the draw is otherwise
-    unchanged. Version 3 stays the default: ``grnular-rank`` models trained on version 4 gain at 5,000 cells but lose
-    on DS1 with the noise chain and on mHSC-GM (README, "Which method to use"). Version 5 narrows the cells to
-    1,000–3,000 (otherwise unchanged): a model that sees only that range learns how far conditional evidence
-    (ridge, partial correlation) can be trusted when many cells estimate it precisely, which features that do not
-    change with the number of cells cannot tell a model trained on 100–3,000 (README, "Many cells"). Version 6 gives
-    every gene as a candidate regulator in every problem (otherwise version 3; whether it does comes from a fifth
-    stream of the seed, so the draw is otherwise unchanged): models trained with the TFs as candidates lose half their
-    lead over the floors when every gene is one, and ``grnular-rank`` runs models trained on version 6 without a TF
-    list (README, "Without a TF list"). Version 7 narrows the cells to 3,000–8,000 (otherwise unchanged): on more
-    than 3,000 cells models trained on version 4 were still below the floors on average, and models that saw only
-    that range lead there (README, "Many cells"). Version 8 scales half of the DS-chain problems to the median library
-    size before ``log1p`` (otherwise version 3; whether it does comes from a sixth stream of the seed): on 12
-    test-split problems through the chain the default model's lead over the floors halves when the same counts are
-    normalised that way, as real data usually are (README, "Which method to use").
+    orphan genes and idle TFs of the hierarchical family (version 1: none), and TF ratios up to 50 % (version 1: 30 %;
+    BEELINE's gene sets have 20–55 %). Version 3 widened the spread of the TFs' popularity from 0.75–1.75 to 0.75–2.5,
+    so that some graphs have a hub TF regulating most genes, as real and DS networks do (DS1: two of 10 TFs each
+    regulate 76 of the 100 genes; mHSC-GM's STRING network: 5 of 132 TFs hold a quarter of the edges); the draw is
+    otherwise unchanged (same streams, same order). Version 4 (:data:`GENERAL_SETTINGS`) widens the cells from 100–3,000
+    to 100–8,000, as droplet experiments often have 5,000 cells or more; the draw is otherwise unchanged. Version 3
+    stays the default: ``grnular-rank`` models trained on version 4 gain at 5,000 cells but lose on DS1 with the noise
+    chain and on mHSC-GM (benchmarks/GENERALISATION.md, "The default, the grid and the datasets"). Version 5 narrows the
+    cells to 1,000–3,000 (otherwise unchanged): a model that sees only that range learns how far conditional evidence
+    (ridge, partial correlation) can be trusted when many cells estimate it precisely, which features that do not change
+    with the number of cells cannot tell a model trained on 100–3,000 (benchmarks/GENERALISATION.md, "Many cells").
+    Version 6 gives every gene as a candidate regulator in every problem (otherwise version 3; whether it does comes
+    from a fifth stream of the seed, so the draw is otherwise unchanged): models trained with the TFs as candidates lose
+    half their lead over the floors when every gene is one, and ``grnular-rank`` runs models trained on version 6
+    without a TF list (benchmarks/GENERALISATION.md, "Without a TF list"). Version 7 narrows the cells to 3,000–8,000
+    (otherwise unchanged): on more than 3,000 cells models trained on version 4 were still below the floors on average,
+    and models that saw only that range lead there (benchmarks/GENERALISATION.md, "Many cells"). Version 8 scales half
+    of the DS-chain problems to the median library size before ``log1p`` (otherwise version 3; whether it does comes
+    from a sixth stream of the seed): on 12 test-split problems through the chain the default model's lead over the
+    floors halves when the same counts are normalised that way, as real data usually are (benchmarks/GENERALISATION.md,
+    "The default, the grid and the datasets").
     """
 
     name: str = "general"

@@ -233,8 +233,9 @@ def random_grn(n_genes: int = 100, *, tf_ratio: float = 0.1, sparsity: float = 0
         raise InputError(f"n_genes={n_genes}: a GRN needs at least 2 genes")
     if not 0 < tf_ratio < 1:
         raise InputError(f"tf_ratio={tf_ratio} must lie in (0, 1), e.g. 0.1 for 10% TFs")
-    if not 0 <= sparsity <= 1 or not 0 <= p_repression <= 1:
-        raise InputError(f"sparsity={sparsity} and p_repression={p_repression} are probabilities: use values in [0, 1]")
+    for name, value in (("sparsity", sparsity), ("p_repression", p_repression)):
+        if not 0 <= value <= 1:
+            raise InputError(f"{name}={value} is a probability: use a value in [0, 1]")
     check_edge_parameters(n_cell_types, k_range, low_rate, high_rate)
     rng = np.random.default_rng(seed)
     n_tf = min(n_genes - 1, max(1, int(round(tf_ratio * n_genes))))
