@@ -56,10 +56,13 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 def _cmd_infer(args: argparse.Namespace) -> int:
     from .infer import check_method, infer
-    from .outputs import check_output
+    from .network import EDGE_COLUMNS
+    from .outputs import check_output, refuse_foreign_file
     from .seeds import check_seed
 
     out = check_output(args.output, inputs=(args.expression, args.tfs, args.checkpoint))
+    if not args.overwrite:
+        refuse_foreign_file(out, "\t".join(EDGE_COLUMNS), what="an edge list")
     check_method(args.method)
     check_seed(args.seed, option="--seed")
     edges = infer(args.expression, tfs=args.tfs, method=args.method, checkpoint=args.checkpoint, seed=args.seed,
@@ -113,8 +116,8 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("infer", help="infer a GRN from expression data; writes TF, target, importance")
     p.add_argument("expression", help="BEELINE-style .csv/.csv.gz/.tsv (genes × cells) or .h5ad (cells × genes)")
-    p.add_argument("--tfs", help="TF file: symbols separated by newlines, commas or spaces, or a CSV with a header and "
-                   "symbols in the first column (BEELINE's *-tfs.csv); without it every gene is a candidate "
+    p.add_argument("--tfs", help="TF file: symbols separated by newlines, commas or spaces, or a table whose column "
+                   "headed TF, Gene, Symbol or Name holds them (BEELINE's *-tfs.csv); without it every gene is a candidate "
                    "regulator (grnular-rank then runs grnular-rank-general-v6-ensemble, trained that way, up to 3,000 cells)")
     p.add_argument("--method", default=DEFAULT_METHOD,
                    help="one of " + ", ".join(method_names()) + f" (default: {DEFAULT_METHOD})")
@@ -136,11 +139,15 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--gene-symbols", metavar="COL", help=".h5ad: name genes by this var column instead of var_names")
     p.add_argument("--allow-negative", action="store_true", help="accept negative values (centred data)")
     p.add_argument("-o", "--output", required=True,
-                   help="edge list to write (.tsv; gzip-compressed when the name ends in .gz)")
+                   help="edge list to write (.tsv; gzip-compressed when the name ends in .gz); an existing edge list "
+                        "written by grnular infer is replaced, any other file only with --overwrite")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing file at -o even when it is not an edge list written by grnular infer")
     p.set_defaults(func=_cmd_infer)
 
     p = sub.add_parser("evaluate", help="score an edge list against a ground-truth network; prints JSON")
-    p.add_argument("edges", help="edge list written by `grnular infer` (TF, target, importance)")
+    p.add_argument("edges", help="edge list: TF, target, importance as `grnular infer` writes, arboreto's (with or "
+                   "without a header) or BEELINE's rankedEdges.csv")
     p.add_argument("--truth", required=True, help="ground truth: CSV with Gene1,Gene2 (BEELINE refNetwork layout)")
     p.add_argument("--protocol", default="beeline", choices=["beeline", "undirected", "tf"],
                    help="beeline: directed, all ordered gene pairs; undirected: the paper's; tf: TF rows only")

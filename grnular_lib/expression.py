@@ -146,7 +146,8 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: the first column holds numbers (e.g. {str(labels[0])!r}), not names — the file "
                          "seems to have no name column; add one (gene names in BEELINE's genes × cells layout, cell "
                          "names with --cells-in-rows)")
-    if labels.isna().any():  # names such as NA, null or None, which pandas reads as missing values
+    if labels.isna().any() or pd.api.types.is_numeric_dtype(labels):
+        # names such as NA or null, which pandas reads as missing, and numbers such as 0042, which it reads as 42
         names = pd.read_csv(path, usecols=[0], dtype=str, keep_default_na=False, **options).iloc[:, 0]
         frame.index = pd.Index(names.to_numpy(), name=labels.name)
     if _header_is_data(frame.columns):
@@ -228,7 +229,11 @@ def _anndata_frame(adata: Any, source: str, *, layer: str | None, use_raw: bool,
     X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
     if (not np.issubdtype(X.dtype, np.number) and X.dtype != bool) or np.iscomplexobj(X):
         raise InputError(f"{source}: the matrix holds {X.dtype} values, not numbers; pick a numeric layer (--layer)")
-    return pd.DataFrame(X, index=adata.obs_names.astype(str), columns=names)
+    frame = pd.DataFrame(X, index=adata.obs_names.astype(str), columns=names)
+    if not use_raw and layer is None:  # other matrices of the file, named in the message about negative values
+        frame.attrs["other_matrices"] = [f"--layer {n} (layer={n!r})" for n in adata.layers] + (
+            ["--use-raw (use_raw=True)"] if adata.raw is not None else [])
+    return frame
 
 
 def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, Any]) -> tuple[pd.DataFrame, str, str]:
@@ -240,7 +245,7 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
             raise InputError(f"expression file {path} does not exist; give the path of a BEELINE-style .csv/.csv.gz/"
                              ".tsv (genes × cells) or an .h5ad file")
         if path.is_dir():
-            raise InputError(f"{path} is a directory; give the expression file inside it (e.g. {path}/ExpressionData.csv)")
+            raise InputError(f"{path} is a directory; {_directory_hint(path)}")
         name = path.name.lower()
         if name.endswith(".h5ad"):
             _no_orientation(cells_in_rows, f"{path}: ", "an .h5ad")
@@ -255,8 +260,10 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
                                  "file complete?") from None
             return _numeric(_anndata_frame(adata, str(path), **anndata_options), str(path), False), str(path), "AnnData"
         if not name.endswith(_TABLE_SUFFIXES):
+            tenx = (" A 10x file converts with scanpy: sc.read_10x_h5(path) or sc.read_10x_mtx(folder), then "
+                    ".write_h5ad('expr.h5ad')" if name.endswith((".mtx", ".mtx.gz", ".h5")) else "")
             raise InputError(f"{path}: unknown expression format; use .csv, .csv.gz, .tsv (genes × cells, BEELINE "
-                             "layout) or .h5ad (cells × genes)")
+                             f"layout) or .h5ad (cells × genes).{tenx}")
         _no_anndata_options(anndata_options, str(path))
         table = _numeric(_read_table(path), str(path), genes_in_rows=not cells_in_rows)
         return (table if cells_in_rows else table.T), str(path), "table"
@@ -271,6 +278,19 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
         return _numeric(_anndata_frame(data, "AnnData", **anndata_options), "AnnData", False), "AnnData", "AnnData"
     raise InputError(f"cannot read expression from {type(data).__name__}; pass an AnnData, a cells × genes "
                      "DataFrame, or a path to a .csv/.csv.gz/.tsv/.h5ad file")
+
+
+def _directory_hint(path: Path) -> str:
+    """What to give instead of the folder ``path``: the expression files inside it, or how to convert a 10x folder."""
+    files = sorted(p.name for p in path.iterdir() if p.is_file())
+    readable = [f for f in files if f.lower().endswith((*_TABLE_SUFFIXES, ".h5ad")) and not re.search(
+        r"(?i)(network|tfs?|pseudotime)\b", f)]
+    if readable:
+        return f"give the expression file inside it (there: {', '.join(readable[:3])})"
+    if any(f.startswith("matrix.mtx") for f in files):
+        return ("it holds a 10x matrix (matrix.mtx), which is not read directly; convert it with scanpy "
+                "(sc.read_10x_mtx(folder).write_h5ad('expr.h5ad')) and give the .h5ad")
+    return "give the expression file inside it (.csv/.csv.gz/.tsv, genes × cells, or .h5ad)"
 
 
 def _no_orientation(cells_in_rows: bool | None, prefix: str, what: str) -> None:
@@ -389,9 +409,12 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
                          "rescale the data")
     if not allow_negative and (X < 0).any():
         i, j = np.argwhere(X < 0)[0]
+        others = frame.attrs.get("other_matrices") or []
+        hint = (f" If X was scaled (scanpy's sc.pp.scale), read the unscaled values instead: {' or '.join(others)}."
+                if others else "")
         raise InputError(f"{source}: {int((X < 0).sum())} negative values (first: gene {genes[j]!r}, cell "
-                         f"{str(cells[i])!r}); expected counts or log-normalised expression. Pass allow_negative=True "
-                         "(--allow-negative) if your data are centred on purpose")
+                         f"{str(cells[i])!r}); expected counts or log-normalised expression.{hint} Pass "
+                         "allow_negative=True (--allow-negative) if your data are centred on purpose")
     X = X.astype(np.float32)  # the precision every method uses: a gene whose values differ below it is constant
     keep = np.ones(X.shape[1], dtype=bool)
     if drop_constant:
@@ -404,6 +427,12 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
                           stacklevel=2)
         if keep.sum() < 2:
             raise InputError(f"{source}: fewer than 2 non-constant genes; nothing to infer from")
+    empty = ~(X[:, keep] != 0).any(axis=1)
+    if empty.any():
+        warnings.warn(f"{source}: {int(empty.sum())} of {len(cells)} cells express none of the genes (all zero, e.g. "
+                      f"{str(cells[np.flatnonzero(empty)[0]])!r}); empty droplets or filtered-out cells distort every "
+                      "correlation, so remove them first (scanpy: sc.pp.filter_cells(adata, min_genes=1))",
+                      stacklevel=2)
     if orientation is not None:
         warnings.warn(orientation, stacklevel=2)
     return Expression(X=X[:, keep], genes=genes[keep].tolist(), cells=cells.astype(str).tolist(),
@@ -443,16 +472,40 @@ def looks_like_log_counts(X: np.ndarray) -> bool:
 
 
 def _tf_tokens(line: str) -> list[str]:
-    """Symbols on one line of a TF file: split on commas and whitespace, quotes stripped."""
-    return [t for t in (s.strip().strip("\"'") for s in re.split(r"[,\s]+", line)) if t]
+    """Symbols on one line of a TF file: split on commas, semicolons and whitespace, quotes stripped."""
+    return [t for t in (s.strip().strip("\"'") for s in re.split(r"[,;\s]+", line)) if t]
+
+
+def _tf_table_column(lines: list[str], path: Path) -> list[str] | None:
+    """The symbols of a TF file that is a table (two or more lines with the same number ≥ 2 of tab-, comma- or
+    semicolon-separated fields): the first column whose header is a word of :data:`_TF_HEADER_WORDS` (BEELINE's
+    ``TF``, AnimalTFDB's ``Symbol``). ``None`` when the file is not such a table, or has no such column and no field
+    repeats (symbols wrapped over lines); a table without such a column whose fields repeat (a network's regulators,
+    signs, species) is an error, as its other columns are no TF symbols."""
+    sep = next((d for d in ("\t", ",", ";") if d in lines[0]), None)
+    if sep is None or len(lines) < 2:
+        return None
+    rows = [[f.strip().strip("\"'") for f in ln.split(sep)] for ln in lines]
+    if len({len(r) for r in rows}) != 1 or len(rows[0]) < 2:
+        return None
+    header = [f.lower() for f in rows[0]]
+    column = next((i for i, f in enumerate(header) if f in _TF_HEADER_WORDS), None)
+    fields = [f for r in rows for f in r]
+    if column is None and len(set(fields)) == len(fields):
+        return None  # no repeats: a list of symbols wrapped over lines, not a table (whose columns repeat values)
+    if column is None:
+        raise InputError(f"TF file {path} is a table of {len(rows[0])} columns (header {rows[0][:4]}) and none is "
+                         "named TF, Gene, Symbol or Name; give one TF symbol per line, or name the column of "
+                         "symbols TF")
+    return [r[column] for r in rows[1:] if r[column]]
 
 
 def read_tf_list(path: str | Path) -> list[str]:
     """TF symbols from a file, in file order without repeats.
 
-    Accepted layouts: symbols separated by newlines, commas or whitespace (any mix, quotes stripped), or a table
-    whose header starts with ``TF``/``Gene``/``Symbol``/``Name`` with the symbols in its first column (BEELINE's
-    ``*-tfs.csv``). UTF-8 with or without a byte-order mark, optionally gzip-compressed; ``#`` starts a comment line.
+    Accepted layouts: symbols separated by newlines, commas, semicolons or whitespace (any mix, quotes stripped), or
+    a table (tab-, comma- or semicolon-separated) whose symbols are in the column headed ``TF``, ``Gene``, ``Symbol``
+    or ``Name`` (BEELINE's ``*-tfs.csv``; AnimalTFDB's lists). A table with no such column is an error. UTF-8 with or without a byte-order mark, optionally gzip-compressed; ``#`` starts a comment line.
     """
     path = Path(path)
     if not path.exists():
@@ -474,13 +527,14 @@ def read_tf_list(path: str | Path) -> list[str]:
     if not lines:
         raise InputError(f"TF file {path} is empty; list one TF symbol per line")
     header = _tf_tokens(lines[0])
-    if header and header[0].lower() in _TF_HEADER_WORDS:
-        if len(header) > 1:  # a table: the symbols are its first column
+    symbols = _tf_table_column(lines, path)
+    if symbols is None and header and header[0].lower() in _TF_HEADER_WORDS:
+        if len(header) > 1:  # a table whose rows vary in length: the symbols are its first column
             sep = "\t" if "\t" in lines[0] else ("," if "," in lines[0] else None)
             symbols = [t for ln in lines[1:] for t in _tf_tokens(ln.split(sep)[0])[:1]]
         else:
             symbols = [t for ln in lines[1:] for t in _tf_tokens(ln)]
-    else:
+    elif symbols is None:
         symbols = [t for ln in lines for t in _tf_tokens(ln)]
     if not symbols:
         raise InputError(f"TF file {path} has a header but no TF symbols; list one TF symbol per line")
@@ -496,9 +550,12 @@ def tf_symbols(tfs: Any) -> list[str] | None:
     if isinstance(tfs, (str, os.PathLike)):
         if str(tfs).strip() == "":
             raise InputError("tfs is an empty string; give the path of a TF file or the TF symbols as a list")
+        if isinstance(tfs, str) and not Path(tfs).exists() and tfs.strip().lower() in ("all", "none", "*"):
+            raise InputError(f"TF file {tfs} does not exist; to make every gene a candidate regulator, leave the TF "
+                             "list out (drop --tfs; tfs=None)")
         if isinstance(tfs, str) and not Path(tfs).exists() and not re.search(r"[/\\.]", tfs):
-            raise InputError(f"TF file {tfs} does not exist; give the path of a TF file, or the symbols as a list "
-                             f"(tfs=[{tfs!r}])")
+            raise InputError(f"TF file {tfs} does not exist; --tfs takes a file with one symbol per line (in Python, "
+                             f"tfs={_tf_tokens(tfs)!r} also works)")
         return read_tf_list(tfs)
     if isinstance(tfs, (bytes, pd.DataFrame, dict)) or not isinstance(tfs, Iterable):
         raise InputError(f"tfs of type {type(tfs).__name__}: give the TF symbols as a list (or tuple, set, pandas "

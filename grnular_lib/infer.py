@@ -119,13 +119,18 @@ def _default_for_cells(method: str, n_cells: int, *, every_gene: bool = False, c
     """The method's default checkpoint for ``n_cells`` cells, every gene a candidate regulator or not, the expression
     counts (raw or through ``log1p``) or not (:func:`~grnular_lib.checkpoints.checkpoint_for_cells`), with one
     warning line when the data have more cells than the usual default was trained on (a narrower range within the
-    default's is chosen without one: that is the documented default)."""
+    default's is chosen without one: that is the documented default), or fewer than the chosen one was."""
     import warnings
 
     from .checkpoints import checkpoint_for_cells, default_checkpoint, shipped_training_range
 
     default = default_checkpoint(method)
     chosen = checkpoint_for_cells(method, n_cells, every_gene=every_gene, counts=counts)
+    trained = shipped_training_range(chosen)
+    if trained is not None and n_cells < trained[1]:
+        warnings.warn(f"{n_cells} cells: fewer than the {trained[1]:,} that {chosen} was trained on at the least; "
+                      f"with so few cells every method's ranking is less reliable (compare with --method pearson "
+                      f"(method='pearson'))", stacklevel=3)
     if chosen == default:
         return chosen
     top = shipped_training_range(default)[2]  # another choice implies the default has a training range

@@ -18,6 +18,18 @@ from .errors import InputError
 EDGE_COLUMNS = ["TF", "target", "importance"]
 #: Header names (any case) of the regulator and target columns of a truth file without BEELINE's Gene1,Gene2.
 _PAIR_HEADER_WORDS = {"gene1", "gene2", "tf", "regulator", "source", "from", "target", "to"}
+#: Header names (any case) of the regulator, target and score columns of an edge list (``grnular infer``'s, arboreto's,
+#: BEELINE's rankedEdges.csv).
+_EDGE_HEADER_WORDS = ({"tf", "regulator", "source", "from", "gene1"}, {"target", "to", "gene2"},
+                      {"importance", "edgeweight", "weight", "score"})
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequence[int] | None = None) -> pd.DataFrame:
@@ -105,31 +117,50 @@ def _parse(lines: list[str], path: Path, fix: str, *, sep: str, header: int | No
 
 
 def read_edge_list(path: str | Path) -> pd.DataFrame:
-    """An edge list written by ``grnular infer``: tab-separated ``TF, target, importance``, checked, names stripped of
-    surrounding whitespace (as :func:`read_truth` strips them).
+    """An edge list ``TF, target, importance``: written by ``grnular infer``, by arboreto (with or without its header
+    line) or BEELINE (``rankedEdges.csv``: ``Gene1, Gene2, EdgeWeight``); checked, names stripped of surrounding
+    whitespace (as :func:`read_truth` strips them).
+
+    The delimiter is read from the first line: a tab, else a comma, else whitespace. The first line is a header unless
+    its third field is a number; a header names the regulator, target and score columns by any of the words of
+    :data:`_EDGE_HEADER_WORDS` (any case), and a headerless list is read as regulator, target, score.
 
     Raises :class:`InputError` for a missing, empty or non-tabular file, missing columns, a non-numeric or NaN
     importance, a pair listed twice with different importances, or no edge at all. A pair listed twice with the same
     importance is kept once, with a warning.
     """
     path = Path(path)
-    fix = f"give a tab-separated edge list with columns TF, target, importance, as `grnular infer … -o {path.name}` writes"
+    fix = ("give an edge list with columns TF, target, importance, as `grnular infer … -o edges.tsv` writes (arboreto's "
+           "and BEELINE's rankedEdges.csv are read too)")
     lines = _text_lines(path, "edge list", fix)
-    edges = _parse(lines, path, fix, sep="\t", header=0)
-    if not set(EDGE_COLUMNS) <= set(edges.columns):
-        raise InputError(f"{path}: columns {list(edges.columns)[:5]}, not TF, target, importance; {fix}")
+    first = lines[0]
+    sep = "\t" if "\t" in first else ("," if "," in first else r"\s+")
+    fields = [f.strip().strip("\"'") for f in re.split(sep, first.strip())]
+    headerless = len(fields) >= 3 and _is_number(fields[2])
+    edges = _parse(lines, path, fix, sep=sep, header=None if headerless else 0)
+    if headerless:
+        edges = edges.set_axis([*EDGE_COLUMNS, *map(str, edges.columns[3:])], axis=1)
+    elif not set(EDGE_COLUMNS) <= set(edges.columns):
+        named = [next((c for c in edges.columns if str(c).strip().lower() in words), None)
+                 for words in _EDGE_HEADER_WORDS]
+        if None in named or len(set(named)) < 3:
+            raise InputError(f"{path}: columns {list(edges.columns)[:5]}, not a regulator, a target and a score "
+                             f"(e.g. TF, target, importance); {fix}")
+        edges = edges.rename(columns=dict(zip(named, EDGE_COLUMNS)))
+    line_of_first_edge = 1 if headerless else 2
     edges = edges[EDGE_COLUMNS].assign(TF=edges["TF"].str.strip(), target=edges["target"].str.strip())
     if edges.empty:
         raise InputError(f"{path} lists no edges (a header only); {fix}")
     blank = (edges["TF"] == "") | (edges["target"] == "")
     if blank.any():
-        raise InputError(f"{path}: row {int(np.flatnonzero(blank.to_numpy())[0]) + 2} has no TF or target name; {fix}")
+        raise InputError(f"{path}: row {int(np.flatnonzero(blank.to_numpy())[0]) + line_of_first_edge} has no TF or "
+                         f"target name; {fix}")
     importance = pd.to_numeric(edges["importance"], errors="coerce")
     bad = importance.isna() | ~np.isfinite(importance.fillna(0))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(f"{path}: edges with a missing, non-numeric, NaN or infinite importance: {int(bad.sum())} "
-                         f"(first: line {i + 2}, {edges['TF'].iloc[i]} → {edges['target'].iloc[i]}: "
+                         f"(first: line {i + line_of_first_edge}, {edges['TF'].iloc[i]} → {edges['target'].iloc[i]}: "
                          f"{edges['importance'].iloc[i]!r}); give every edge a finite number")
     edges = edges.assign(importance=importance.astype(float))
     pair = edges[["TF", "target"]].apply(tuple, axis=1)

@@ -83,6 +83,28 @@ def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterabl
     return path
 
 
+def refuse_foreign_file(path: Path, header: str, *, option: str = "-o", what: str = "a file") -> None:
+    """Refuse to replace an existing ``path`` whose first line is not ``header``, the first line of what the command
+    writes (``what``, e.g. ``"an edge list"``, names it in the message): a rerun replaces its own earlier output, while
+    any other file (an input of another run, a truth network, an AnnData) is kept unless the user passes
+    ``--overwrite``. gzip-compressed files are read as such; an unreadable or binary file is foreign."""
+    import gzip
+
+    if not path.is_file():
+        return
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(2)
+        opener = gzip.open if start == b"\x1f\x8b" else open
+        with opener(path, "rt", encoding="utf-8", errors="strict") as fh:
+            first = fh.readline().rstrip("\r\n")
+    except (OSError, EOFError, UnicodeDecodeError):
+        first = None
+    if first != header:
+        raise InputError(f"{option} {path} already exists and is not {what} written by this command; pass "
+                         "--overwrite to replace it, or choose another output path")
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``.
 

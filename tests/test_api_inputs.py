@@ -34,7 +34,7 @@ BAD = [
     ("tfs-int", lambda df: dict(data=df, tfs=5), r"tfs of type int"),
     ("tfs-bytes", lambda df: dict(data=df, tfs=b"G0"), r"tfs of type bytes"),
     ("tfs-none-entry", lambda df: dict(data=df, tfs=["G0", None]), r"1 entries that are not names \(e.g. None\)"),
-    ("tfs-one-symbol", lambda df: dict(data=df, tfs="G0"), r"or the symbols as a list \(tfs=\['G0'\]\)"),
+    ("tfs-one-symbol", lambda df: dict(data=df, tfs="G0"), r"\(in Python, tfs=\['G0'\] also works\)"),
     ("tfs-empty-string", lambda df: dict(data=df, tfs=""), r"tfs is an empty string"),
     ("checkpoint-int", lambda df: dict(data=df, checkpoint=3), r"checkpoint=3: give the name"),
     ("checkpoint-baseline", lambda df: dict(data=df, method="pearson", checkpoint="grnular-clean"),

@@ -67,7 +67,7 @@ def infer_argv(d: Path, expr: Path, *extra: str, method: str = "pearson") -> lis
 
 
 def read_edges(d: Path) -> pd.DataFrame:
-    return pd.read_csv(d / "out.tsv", sep="\t")
+    return pd.read_csv(d / "out.tsv", sep="\t", dtype={"TF": str, "target": str})
 
 
 TRAIN = ["train", "--method", "glad-tf", "--genes", "10", "--cells-per-type", "20", "--cell-types", "2",
@@ -375,6 +375,70 @@ def _check_mode(d):
     assert (d / "out.tsv").stat().st_mode & 0o777 == 0o666 & ~mask
 
 
+def _output_exists(content: bytes, *extra: str):
+    """infer -o onto an existing file holding ``content`` (kept in ``d/before.bin`` to compare)."""
+    def make(d):
+        (d / "out.tsv").write_bytes(content)
+        (d / "before.bin").write_bytes(content)
+        return infer_argv(d, beeline(d), *extra)
+    return make
+
+
+def _check_output_kept(d):
+    assert (d / "out.tsv").read_bytes() == (d / "before.bin").read_bytes()
+
+
+def _check_output_replaced(d):
+    assert list(read_edges(d).columns) == ["TF", "target", "importance"] and len(read_edges(d)) == 3 * 7
+
+
+def _empty_cells(d):
+    frame = expression()
+    frame.iloc[:, :5] = 0.0
+    return infer_argv(d, beeline(d, frame))
+
+
+def _numeric_gene_names(d):
+    frame = expression(genes=[f"{i:04d}" for i in range(8)])
+    frame.to_csv(d / "expr.csv")
+    (d / "tfs.txt").write_text("0000\n0001\n0002\n")
+    return infer_argv(d, d / "expr.csv")
+
+
+def _evaluate_file(text: str, name: str):
+    def make(d):
+        (d / name).write_text(text)
+        return ["evaluate", str(d / name), "--truth", str(truth(d))]
+    return make
+
+
+def _directory_input(d):
+    (d / "sim").mkdir()
+    beeline(d / "sim", name="ExpressionData.csv.gz")
+    return ["infer", str(d / "sim"), "--method", "pearson", "-o", str(d / "out.tsv")]
+
+
+def _scaled_h5ad(d):
+    import anndata
+
+    frame = expression()
+    X = frame.T.to_numpy(np.float32)
+    adata = anndata.AnnData(X=X, obs=pd.DataFrame(index=frame.columns), var=pd.DataFrame(index=frame.index))
+    adata.raw = adata.copy()
+    adata.X = (X - X.mean(axis=0)) / X.std(axis=0)  # scanpy's sc.pp.scale, the log-normalised values in .raw
+    adata.write_h5ad(d / "x.h5ad")
+    (d / "tfs.txt").write_text("G0\nG1\nG2\n")
+    return ["infer", str(d / "x.h5ad"), "--tfs", str(d / "tfs.txt"), "--method", "pearson", "-o", str(d / "out.tsv")]
+
+
+def _tf_names_not_file(d):
+    return infer_argv(d, beeline(d))[:2] + ["--tfs", "G0,G1", "--method", "pearson", "-o", str(d / "out.tsv")]
+
+
+NETWORK_TABLE = b"Gene1,Gene2,Type\nG0,G3,+\nG0,G4,-\nG1,G5,+\n"
+ARBORETO_EDGES = "G0\tG3\t0.9\nG1\tG4\t0.8\nG0\tG4\t0.1\nG1\tG3\t0.2\n"
+
+
 CASES: list[Case] = [
     # data loss and clobbering
     Case("infer-output-is-input", "data loss", "`grnular infer X.csv … -o X.csv`", _infer_self,
@@ -393,6 +457,16 @@ CASES: list[Case] = [
          expect="ok", check=_check_simulate_replaced),
     Case("simulate-foreign-files", "data loss", "… with --overwrite into a folder holding other files",
          lambda d: _simulate_twice(d, overwrite=True, foreign=True), match=r"did not write .*notes\.txt"),
+    Case("infer-output-foreign-file", "data loss", "-o names an existing file that is not an edge list (a truth "
+         "network, an .h5ad)", _output_exists(b"Gene1,Gene2\nG0,G3\n"), keep=("stdout.txt",),
+         match=r"-o .*out.tsv already exists and is not an edge list written by this command; pass --overwrite",
+         check=_check_output_kept),
+    Case("infer-output-earlier-edges", "data loss", "-o names the edge list of an earlier run",
+         _output_exists(b"TF\ttarget\timportance\nG0\tG1\t1.0\n"), expect="ok",
+         result="replaced by the new edge list", check=_check_output_replaced),
+    Case("infer-output-foreign-overwrite", "data loss", "… another file, with --overwrite",
+         _output_exists(b"Gene1,Gene2\nG0,G3\n", "--overwrite"), expect="ok",
+         result="replaced by the new edge list", check=_check_output_replaced),
     Case("sigterm-while-writing", "data loss", "SIGTERM while the edge list is written",
          lambda d: infer_argv(d, beeline(d)), signal=signal.SIGTERM, rc=143, match=r"terminated \(SIGTERM\)"),
     # silent wrong answers
@@ -409,6 +483,22 @@ CASES: list[Case] = [
     Case("tf-several-per-line", "silent", "TF file `G0, G1 G2` on one line", _tf_file(b"G0, G1 G2\n"),
          result="TFs G0, G1, G2", expect="ok",
          check=_check_tfs({"G0", "G1", "G2"})),
+    Case("tf-file-network-table", "silent", "TF file is a network table (`Gene1,Gene2,Type`; every field was a TF "
+         "before)", _tf_file(NETWORK_TABLE),
+         match=r"is a table of 3 columns \(header \['Gene1', 'Gene2', 'Type'\]\) and none is named TF"),
+    Case("tf-file-symbol-column", "silent", "TF table with the symbols in a column headed Symbol (AnimalTFDB)",
+         _tf_file(b"Species\tSymbol\tFamily\nMus\tG0\tbHLH\nMus\tG2\tZF\n"), result="TFs G0 and G2",
+         expect="ok", check=_check_tfs({"G0", "G2"})),
+    Case("tf-semicolons", "silent", "TF file `G0;G1;G2`", _tf_file(b"G0;G1;G2\n"), result="TFs G0, G1, G2",
+         expect="ok", check=_check_tfs({"G0", "G1", "G2"})),
+    Case("empty-cells", "silent", "5 of 40 cells all zero (empty droplets)", _empty_cells, expect="ok",
+         result="inferred, with a warning", match=r"5 of 40 cells express none of the genes .*sc.pp.filter_cells"),
+    Case("fewer-cells-than-trained", "silent", "40 cells, the default method (trained on 100 or more)",
+         lambda d: infer_argv(d, beeline(d), method="grnular-rank"), expect="ok", result="inferred, with a warning",
+         match=r"40 cells: fewer than the 100 that grnular-rank-general-ensemble was trained on"),
+    Case("gene-names-leading-zeros", "silent", "genes named 0000 … 0007 (read as numbers 0 … 7 before)",
+         _numeric_gene_names, expect="ok", result="TFs 0000, 0001, 0002",
+         check=_check_tfs({"0000", "0001", "0002"})),
     Case("tf-utf8-bom", "silent", "TF file with a UTF-8 byte-order mark", _tf_file(b"\xef\xbb\xbfG0\nG1\n"),
          result="TFs G0 and G1 (the first is kept)", expect="ok", check=_check_tfs({"G0", "G1"})),
     Case("tf-quoted", "silent", "TF file with quoted names", _tf_file(b'"G0"\n"G1"\n\'G2\'\n'),
@@ -463,7 +553,7 @@ CASES: list[Case] = [
          match=r"edge list .* is empty"),
     Case("evaluate-text-edge-list", "traceback", "text-only edge list",
          lambda d: ["evaluate", str(_write(d / "edges.tsv", "hello\nworld\n")), "--truth", str(truth(d))],
-         match=r"columns \['hello'\], not TF, target, importance"),
+         match=r"columns \['hello'\], not a regulator, a target and a score"),
     Case("evaluate-empty-truth", "traceback", "empty truth", _evaluate(GOOD_EDGES, ""),
          match=r"truth network .* is empty"),
     Case("evaluate-text-truth", "traceback", "text-only truth", _evaluate(GOOD_EDGES, "hello\n"), match=r"one column"),
@@ -562,6 +652,22 @@ CASES: list[Case] = [
     Case("simulate-library-size-overflow", "misleading", "`simulate --library-size 1000 1` (blamed K before)",
          lambda d: [*SIM, "--seed", "3", "--library-size", "1000", "1", "-o", str(d / "sim")],
          match=r"overflowed after technical noise: .* --library-size takes the mean and scale"),
+    Case("evaluate-arboreto-headerless", "misleading", "`evaluate` on arboreto's edge list without a header (refused "
+         "before)", _evaluate_file(ARBORETO_EDGES, "arb.tsv"), expect="ok", result="AUPRC 1.0",
+         check=_check_json("auprc", lambda v: v == 1.0)),
+    Case("evaluate-beeline-ranked-edges", "misleading", "`evaluate` on BEELINE's rankedEdges.csv (refused before)",
+         _evaluate_file("Gene1\tGene2\tEdgeWeight\n" + ARBORETO_EDGES, "rankedEdges.csv"), expect="ok",
+         result="AUPRC 1.0", check=_check_json("auprc", lambda v: v == 1.0)),
+    Case("evaluate-comma-separated", "misleading", "`evaluate` on a comma-separated TF,target,importance file",
+         _evaluate_file("TF,target,importance\n" + ARBORETO_EDGES.replace("\t", ","), "edges.csv"), expect="ok",
+         result="AUPRC 1.0", check=_check_json("auprc", lambda v: v == 1.0)),
+    Case("directory-input", "misleading", "a folder given as the expression file",
+         _directory_input, match=r"sim is a directory; give the expression file inside it \(there: "
+         r"ExpressionData.csv.gz\)"),
+    Case("scaled-h5ad-with-raw", "misleading", "scaled .h5ad (negative values) with the data in .raw",
+         _scaled_h5ad, match=r"negative values .*read the unscaled values instead: --use-raw"),
+    Case("tfs-symbols-not-file", "misleading", "`--tfs G0,G1` (symbols instead of a file)", _tf_names_not_file,
+         match=r"TF file G0,G1 does not exist; --tfs takes a file with one symbol per line"),
     Case("simulate-sparsity-above-one", "misleading", "`simulate --sparsity 1.5` (named p_repression too before)",
          lambda d: [*SIM, "--seed", "3", "--sparsity", "1.5", "-o", str(d / "sim")],
          match=r"--sparsity 1.5 is a probability: use a value in \[0, 1\]$"),
