@@ -130,7 +130,8 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed, 0 to 2**32 - 1 (default 0)")
     rows = p.add_mutually_exclusive_group()
     rows.add_argument("--cells-in-rows", action="store_true", default=None,
-                      help="the table file has cells in rows (default: genes in rows, as in BEELINE)")
+                      help="the table file has cells in rows (default: genes in rows, as in BEELINE); a first "
+                           "column of numbers under a gene's name is read as a gene (arboreto's layout, no cell names)")
     rows.add_argument("--genes-in-rows", action="store_false", dest="cells_in_rows", default=None,
                       help="the table file has genes in rows (BEELINE's layout); silences the warning given when "
                            "the orientation cannot be confirmed")

@@ -35,6 +35,9 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _ZIP_MAGIC = b"PK\x03\x04"
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
+#: Header words of a column of cell names (any case); another header over a column of numbers names a gene.
+_CELL_COLUMN_WORDS = {"", "cell", "cells", "barcode", "barcodes", "cell_id", "cellid", "id", "index", "obs",
+                      "obs_names", "unnamed: 0"}
 #: First words of a TF file's header line (a table whose first column holds the symbols, e.g. BEELINE's).
 _TF_HEADER_WORDS = {"tf", "tfs", "gene", "genes", "symbol", "symbols", "gene_symbol", "gene_name", "name", "regulator"}
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -121,8 +124,13 @@ def _check_gzip_stream(path: Path) -> None:
         raise _damaged_gzip(path, exc) from None
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    """The table as stored in the file (first column = row labels), values not yet checked."""
+def _read_table(path: Path, cells_in_rows: bool = False) -> pd.DataFrame:
+    """The table as stored in the file (first column = row labels), values not yet checked.
+
+    With ``cells_in_rows``, a file whose first column holds numbers under a header field that names a gene (not
+    empty, not a word such as ``cell`` or ``barcode``) has no column of cell names (arboreto's layout): every column
+    is a gene, and the cells are named ``cell1``, ``cell2``, … in file order.
+    """
     compression, sep = _table_layout(path)
     options = {"sep": sep, "compression": compression, "encoding": "utf-8-sig"}
     try:
@@ -142,10 +150,17 @@ def _read_table(path: Path) -> pd.DataFrame:
     if len(header) >= frame.shape[1]:
         frame.columns = header.to_numpy()[len(header) - frame.shape[1]:]
     labels = frame.index
+    if (cells_in_rows and len(header) == frame.shape[1] + 1 and pd.api.types.is_numeric_dtype(labels)
+            and str(header.iloc[0]).strip().lower() not in _CELL_COLUMN_WORDS):
+        frame = pd.read_csv(path, index_col=False, **options)
+        frame.columns = header.to_numpy()
+        frame.index = pd.Index([f"cell{i + 1}" for i in range(frame.shape[0])])
+        labels = frame.index
     if pd.api.types.is_float_dtype(labels) and (labels.dropna() % 1 != 0).any():
         raise InputError(f"{path}: the first column holds numbers (e.g. {str(labels[0])!r}), not names — the file "
-                         "seems to have no name column; add one (gene names in BEELINE's genes × cells layout, cell "
-                         "names with --cells-in-rows)")
+                         "seems to have no name column; add one (gene names in BEELINE's genes × cells layout), or pass "
+                         "--cells-in-rows (cells_in_rows=True) if it is cells × genes with the gene names in its header "
+                         "(arboreto's layout)")
     if labels.isna().any() or pd.api.types.is_numeric_dtype(labels):
         # names such as NA or null, which pandas reads as missing, and numbers such as 0042, which it reads as 42
         names = pd.read_csv(path, usecols=[0], dtype=str, keep_default_na=False, **options).iloc[:, 0]
@@ -265,7 +280,7 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
             raise InputError(f"{path}: unknown expression format; use .csv, .csv.gz, .tsv (genes × cells, BEELINE "
                              f"layout) or .h5ad (cells × genes).{tenx}")
         _no_anndata_options(anndata_options, str(path))
-        table = _numeric(_read_table(path), str(path), genes_in_rows=not cells_in_rows)
+        table = _numeric(_read_table(path, bool(cells_in_rows)), str(path), genes_in_rows=not cells_in_rows)
         return (table if cells_in_rows else table.T), str(path), "table"
     _no_orientation(cells_in_rows, "", "a DataFrame or an AnnData")
     if isinstance(data, pd.DataFrame):

@@ -431,6 +431,13 @@ def _scaled_h5ad(d):
     return ["infer", str(d / "x.h5ad"), "--tfs", str(d / "tfs.txt"), "--method", "pearson", "-o", str(d / "out.tsv")]
 
 
+def _arboreto_layout(d):
+    frame = expression().T.reset_index(drop=True)  # cells × genes, gene names in the header, no cell names
+    frame.to_csv(d / "expr.tsv", sep="\t", index=False)
+    (d / "tfs.txt").write_text("G0\nG1\nG2\n")
+    return infer_argv(d, d / "expr.tsv", "--cells-in-rows")
+
+
 def _tf_names_not_file(d):
     return infer_argv(d, beeline(d))[:2] + ["--tfs", "G0,G1", "--method", "pearson", "-o", str(d / "out.tsv")]
 
@@ -496,6 +503,9 @@ CASES: list[Case] = [
     Case("fewer-cells-than-trained", "silent", "40 cells, the default method (trained on 100 or more)",
          lambda d: infer_argv(d, beeline(d), method="grnular-rank"), expect="ok", result="inferred, with a warning",
          match=r"40 cells: fewer than the 100 that grnular-rank-general-ensemble was trained on"),
+    Case("arboreto-layout", "silent", "cells × genes without cell names (arboreto's layout), `--cells-in-rows` "
+         "(the first gene was taken for cell names or refused before)", _arboreto_layout, expect="ok",
+         result="the network of the same data in BEELINE's layout", check=_same_as_plain_h5ad),
     Case("gene-names-leading-zeros", "silent", "genes named 0000 … 0007 (read as numbers 0 … 7 before)",
          _numeric_gene_names, expect="ok", result="TFs 0000, 0001, 0002",
          check=_check_tfs({"0000", "0001", "0002"})),
