@@ -188,6 +188,8 @@ def glasso_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, alpha: f
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)  # NaN scores of failing alphas inside the CV path
+        # scikit-learn's note on a cross-validation fold of one cell (a handful of cells), about its own arrays
+        warnings.filterwarnings("ignore", message="Only one sample available")
         if alpha is None:
             try:
                 model = GraphicalLassoCV(alphas=grid, cv=cv, max_iter=max_iter).fit(Z)

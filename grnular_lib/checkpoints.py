@@ -17,6 +17,7 @@ import torch
 
 from . import __version__
 from .errors import CheckpointError
+from .methods import METHODS
 from .outputs import atomic_write
 
 FORMAT = "grnular-checkpoint/1"
@@ -261,9 +262,16 @@ def resolve_checkpoint(checkpoint: str | Path) -> Path:
         if not p.exists():
             p = PRETRAINED_DIR / f"{checkpoint}.pt"
     if not p.exists():
+        import difflib
+
         shipped = sorted([q.stem for q in PRETRAINED_DIR.glob("*.pt")] + list(SHIPPED_ENSEMBLES))
-        raise CheckpointError(f"checkpoint {str(checkpoint)!r} not found; give a file written by `grnular train`, or "
-                              f"one of the shipped checkpoints: {', '.join(shipped) or '(none)'}")
+        close = difflib.get_close_matches(str(checkpoint), shipped, n=3, cutoff=0.6)
+        defaults = sorted({default_checkpoint(m) for m in METHODS if METHODS[m].engine == "unrolled"})
+        hint = (f"did you mean {' or '.join(close)}?" if close else
+                f"the methods' defaults are {', '.join(defaults)}.")
+        raise CheckpointError(f"checkpoint {str(checkpoint)!r} not found; {hint} Give a file written by `grnular "
+                              f"train` or one of the {len(shipped)} shipped names (the model cards, *.card.md in the "
+                              "package's pretrained folder, describe them)")
     return p
 
 

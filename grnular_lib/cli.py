@@ -61,8 +61,9 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     from .seeds import check_seed
 
     out = check_output(args.output, inputs=(args.expression, args.tfs, args.checkpoint))
+    sep = "," if out.name.lower().endswith((".csv", ".csv.gz")) else "\t"  # what the name says; tab otherwise
     if not args.overwrite:
-        refuse_foreign_file(out, "\t".join(EDGE_COLUMNS), what="an edge list")
+        refuse_foreign_file(out, sep.join(EDGE_COLUMNS), what="an edge list")
     check_method(args.method)
     check_seed(args.seed, option="--seed")
     edges = infer(args.expression, tfs=args.tfs, method=args.method, checkpoint=args.checkpoint, seed=args.seed,
@@ -70,7 +71,7 @@ def _cmd_infer(args: argparse.Namespace) -> int:
                   use_raw=args.use_raw, gene_symbols=args.gene_symbols)
     # the temporary file's name ends in .part, so pandas cannot infer the compression from it
     compression = {"method": "gzip", "mtime": 0} if out.name.lower().endswith(".gz") else None
-    atomic_write(out, lambda tmp: edges.to_csv(tmp, sep="\t", index=False, compression=compression))
+    atomic_write(out, lambda tmp: edges.to_csv(tmp, sep=sep, index=False, compression=compression))
     ran = args.method + (f", checkpoint {edges.attrs['checkpoint']}" if "checkpoint" in edges.attrs else "")
     print(f"wrote {len(edges)} edges ({ran}) to {out}", file=sys.stderr)
     return 0
@@ -140,7 +141,8 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--gene-symbols", metavar="COL", help=".h5ad: name genes by this var column instead of var_names")
     p.add_argument("--allow-negative", action="store_true", help="accept negative values (centred data)")
     p.add_argument("-o", "--output", required=True,
-                   help="edge list to write (.tsv; gzip-compressed when the name ends in .gz); an existing edge list "
+                   help="edge list to write (tab-separated; comma-separated when the name ends in .csv or .csv.gz; "
+                        "gzip-compressed when it ends in .gz); an existing edge list "
                         "written by grnular infer is replaced, any other file only with --overwrite")
     p.add_argument("--overwrite", action="store_true",
                    help="replace an existing file at -o even when it is not an edge list written by grnular infer")
@@ -151,7 +153,10 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
                    "without a header) or BEELINE's rankedEdges.csv")
     p.add_argument("--truth", required=True, help="ground truth: CSV with Gene1,Gene2 (BEELINE refNetwork layout)")
     p.add_argument("--protocol", default="beeline", choices=["beeline", "undirected", "tf"],
-                   help="beeline: directed, all ordered gene pairs; undirected: the paper's; tf: TF rows only")
+                   help="beeline (BEELINE's): directed, the ordered pairs of the truth network's genes, so "
+                        "predictions about other genes are ignored; undirected: the paper's, every gene pair either "
+                        "way; tf: directed, the edge list's regulators × every gene. The JSON's n_pairs counts the "
+                        "pairs scored")
     p.set_defaults(func=_cmd_evaluate)
 
     _register(sub, "data", load)

@@ -98,6 +98,8 @@ def _table_layout(path: Path) -> tuple[str | None, str]:
     present = [d for d in ("\t", ",") if d in first]
     if present:
         sep = max(present, key=first.count)
+        if ".txt" in name:  # a .txt name promises no delimiter
+            return compression, sep
         warnings.warn(f"{path}: the name says {_DELIMITER_NAMES[expected]}-separated, but the file is "
                       f"{_DELIMITER_NAMES[sep]}-separated; read it as such", stacklevel=4)
         return compression, sep
@@ -240,7 +242,13 @@ def _anndata_frame(adata: Any, source: str, *, layer: str | None, use_raw: bool,
         if gene_symbols not in var.columns:
             raise InputError(f"{source}: var has no column {gene_symbols!r} for gene symbols; its columns: "
                              f"{', '.join(map(repr, var.columns)) or 'none'}")
-        names = pd.Index(var[gene_symbols].astype(object).where(var[gene_symbols].notna(), None))
+        column = var[gene_symbols].astype(object)
+        unnamed = column.isna() | (column.astype(str).str.strip() == "")
+        if unnamed.any():
+            raise InputError(f"{source}: {int(unnamed.sum())} of {len(column)} genes have no symbol in the var column "
+                             f"{gene_symbols!r} (e.g. {str(var.index[np.flatnonzero(unnamed.to_numpy())[0]])!r}); "
+                             "fill them (e.g. with their var_names) or drop those genes")
+        names = pd.Index(column)
     X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
     if (not np.issubdtype(X.dtype, np.number) and X.dtype != bool) or np.iscomplexobj(X):
         raise InputError(f"{source}: the matrix holds {X.dtype} values, not numbers; pick a numeric layer (--layer)")
@@ -380,6 +388,9 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
         tf_upper = {str(t).upper() for t in tfs}
         in_genes = sum(str(g).upper() in tf_upper for g in genes)
         in_cells = sum(str(c).upper() in tf_upper for c in cells)
+        if in_cells > len(cells) / 2 and in_genes > len(genes) / 2:
+            raise InputError(f"{source}: the TF list names most of the genes and most of the cells (is it the "
+                             "expression file?); give the file of TF symbols, one per line")
         if in_cells > in_genes:
             raise InputError(f"{source}: {in_cells} TF names found among the cell labels but {in_genes} among the gene "
                              f"labels — the matrix looks transposed. {_transposed_fix(kind, cells_in_rows)}")
@@ -583,6 +594,11 @@ def tf_symbols(tfs: Any) -> list[str] | None:
     return [str(t) for t in symbols]
 
 
+def _unversioned(name: str) -> str:
+    """An Ensembl id without its version (``ENSMUSG00000000001.4`` → ``ENSMUSG00000000001``), upper case."""
+    return re.sub(r"\.\d+$", "", name.upper()) if name.upper().startswith("ENS") else name.upper()
+
+
 def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF list",
               constant: Sequence[str] = ()) -> list[str]:
     """The TFs present among ``genes``, spelled as in ``genes``.
@@ -597,15 +613,22 @@ def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF lis
     for g in genes:
         by_upper.setdefault(str(g).upper(), []).append(str(g))
     constant_upper = {str(g).upper() for g in constant}
-    found, missing, folded, ambiguous, flat = [], [], [], [], []
+    by_unversioned: dict[str, list[str]] = {}
+    for g in genes:
+        by_unversioned.setdefault(_unversioned(str(g)), []).append(str(g))
+    found, missing, folded, ambiguous, flat, versioned = [], [], [], [], [], []
     for t in map(str, tfs):
         if t in exact:
             found.append(t)
             continue
         candidates = by_upper.get(t.upper(), [])
+        other_version = by_unversioned.get(_unversioned(t), []) if t.upper().startswith("ENS") else []
         if len(candidates) == 1:
             found.append(candidates[0])
             folded.append(f"{t}→{candidates[0]}")
+        elif not candidates and len(other_version) == 1:
+            found.append(other_version[0])
+            versioned.append(f"{t}→{other_version[0]}")
         elif candidates:
             ambiguous.append(f"{t}~{candidates[:3]}")
         elif t.upper() in constant_upper:
@@ -618,14 +641,19 @@ def match_tfs(tfs: Sequence[str], genes: Sequence[str], *, source: str = "TF lis
                          f"{flat[:5]}), so none can be a regulator; check that the cells express the TFs")
     if not found:
         ensembl = sum(str(g).upper().startswith("ENS") for g in genes) > len(genes) / 2
-        hint = (" The data's genes look like Ensembl ids: for an .h5ad, --gene-symbols COLUMN (gene_symbols=…) names "
-                "them by a var column of symbols" if ensembl else "")
+        tf_ensembl = sum(str(t).upper().startswith("ENS") for t in tfs) > len(tfs) / 2
+        hint = (" The data's genes look like Ensembl ids and the TFs like symbols: name the genes by symbols (for an "
+                ".h5ad, --gene-symbols COLUMN (gene_symbols=…) names them by a var column of symbols)"
+                if ensembl and not tf_ensembl else "")
         raise InputError(f"none of the {len(tfs)} TFs in the {source} is among the {len(genes)} genes of the data "
                          f"(first TFs: {list(tfs)[:5]}, first genes: {list(genes)[:5]}); check the species and "
                          f"the gene identifiers (symbols vs Ensembl ids).{hint}")
     if folded:
         warnings.warn(f"{len(folded)} TFs in the {source} match a gene only in another case and were matched to it "
                       f"(e.g. {folded[:5]}); spell them as in the data to silence this", stacklevel=2)
+    if versioned:
+        warnings.warn(f"{len(versioned)} TFs in the {source} match a gene only in another Ensembl version and were "
+                      f"matched to it (e.g. {versioned[:3]})", stacklevel=2)
     if ambiguous:
         warnings.warn(f"{len(ambiguous)} TFs in the {source} match several genes that differ only in case and are "
                       f"ignored (e.g. {ambiguous[:3]}); spell them exactly as in the data", stacklevel=2)

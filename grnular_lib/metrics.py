@@ -76,8 +76,8 @@ def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
     Returns
     -------
     dict
-        ``auprc, auroc, auprc_ratio, epr, chance, n_true_edges, density`` (``chance`` = ``density`` = fraction of
-        candidate pairs that are true edges). AUROC and AUPRC are NaN when the truth has no edge among the candidates.
+        ``auprc, auroc, auprc_ratio, epr, chance, n_true_edges, n_pairs, density`` (``n_pairs``: the candidate pairs
+        scored; ``chance`` = ``density`` = fraction of them that are true edges). AUROC and AUPRC are NaN when the truth has no edge among the candidates.
     """
     S = np.abs(np.nan_to_num(np.asarray(scores, dtype=np.float64)))
     T = (np.asarray(truth) != 0).astype(np.int8)
@@ -108,5 +108,6 @@ def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
         "epr": epr,
         "chance": density,
         "n_true_edges": n_true,
+        "n_pairs": len(y),
         "density": density,
     }

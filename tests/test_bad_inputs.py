@@ -438,6 +438,42 @@ def _arboreto_layout(d):
     return infer_argv(d, d / "expr.tsv", "--cells-in-rows")
 
 
+def _symbols_with_gaps(d):
+    import anndata
+
+    frame = expression()
+    symbols = [f"Sym{i}" for i in range(len(frame))]
+    symbols[5] = None
+    adata = anndata.AnnData(X=frame.T.to_numpy(np.float32), obs=pd.DataFrame(index=frame.columns),
+                            var=pd.DataFrame({"symbol": symbols}, index=frame.index))
+    adata.write_h5ad(d / "x.h5ad")
+    (d / "tfs.txt").write_text("Sym0\nSym1\n")
+    return ["infer", str(d / "x.h5ad"), "--tfs", str(d / "tfs.txt"), "--gene-symbols", "symbol", "--method",
+            "pearson", "-o", str(d / "out.tsv")]
+
+
+def _ensembl_versions(d):
+    frame = expression(genes=[f"ENSMUSG0000000000{i}.{i % 3 + 1}" for i in range(8)])
+    frame.to_csv(d / "expr.csv")
+    (d / "tfs.txt").write_text("ENSMUSG00000000000\nENSMUSG00000000001\n")
+    return infer_argv(d, d / "expr.csv")
+
+
+def _csv_output(d):
+    return infer_argv(d, beeline(d))[:-1] + [str(d / "edges.csv")]
+
+
+def _check_csv_output(d):
+    assert (d / "edges.csv").read_text().splitlines()[0] == "TF,target,importance"
+    assert len(pd.read_csv(d / "edges.csv")) == 3 * 7
+
+
+def _expression_as_tfs(d):
+    beeline(d)
+    return ["infer", str(d / "expr.csv"), "--tfs", str(d / "expr.csv"), "--method", "pearson", "-o",
+            str(d / "out.tsv")]
+
+
 def _tf_names_not_file(d):
     return infer_argv(d, beeline(d))[:2] + ["--tfs", "G0,G1", "--method", "pearson", "-o", str(d / "out.tsv")]
 
@@ -506,6 +542,12 @@ CASES: list[Case] = [
     Case("arboreto-layout", "silent", "cells × genes without cell names (arboreto's layout), `--cells-in-rows` "
          "(the first gene was taken for cell names or refused before)", _arboreto_layout, expect="ok",
          result="the network of the same data in BEELINE's layout", check=_same_as_plain_h5ad),
+    Case("tf-ensembl-versions", "silent", "genes ENSMUSG…0.1, TF list without versions (no TF found before)",
+         _ensembl_versions, expect="ok", result="TFs matched to their versioned genes, with a warning",
+         match=r"2 TFs in the TF list match a gene only in another Ensembl version",
+         check=_check_tfs({"ENSMUSG00000000000.1", "ENSMUSG00000000001.2"})),
+    Case("infer-output-csv", "silent", "`-o edges.csv` (tab-separated under a .csv name before)", _csv_output,
+         expect="ok", result="a comma-separated edge list", check=_check_csv_output),
     Case("gene-names-leading-zeros", "silent", "genes named 0000 … 0007 (read as numbers 0 … 7 before)",
          _numeric_gene_names, expect="ok", result="TFs 0000, 0001, 0002",
          check=_check_tfs({"0000", "0001", "0002"})),
@@ -676,6 +718,12 @@ CASES: list[Case] = [
          r"ExpressionData.csv.gz\)"),
     Case("scaled-h5ad-with-raw", "misleading", "scaled .h5ad (negative values) with the data in .raw",
          _scaled_h5ad, match=r"negative values .*read the unscaled values instead: --use-raw"),
+    Case("expression-as-tfs", "misleading", "`--tfs` given the expression file (said 'transposed' before)",
+         _expression_as_tfs, match=r"the TF list names most of the genes and most of the cells \(is it the "
+         r"expression file\?\)"),
+    Case("h5ad-symbol-missing", "misleading", "`--gene-symbols symbol` with one gene's symbol missing",
+         _symbols_with_gaps, match=r"1 of 8 genes have no symbol in the var column 'symbol' \(e.g. 'G5'\); fill "
+         r"them"),
     Case("tfs-symbols-not-file", "misleading", "`--tfs G0,G1` (symbols instead of a file)", _tf_names_not_file,
          match=r"TF file G0,G1 does not exist; --tfs takes a file with one symbol per line"),
     Case("simulate-sparsity-above-one", "misleading", "`simulate --sparsity 1.5` (named p_repression too before)",

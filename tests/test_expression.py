@@ -162,8 +162,11 @@ def test_a_table_without_header_row_is_refused(tmp_path, genes_by_cells):
 
 
 def test_tfs_absent_from_ensembl_ids_point_to_gene_symbols():
-    with pytest.raises(InputError, match="look like Ensembl ids: for an .h5ad, --gene-symbols"):
+    with pytest.raises(InputError, match=r"look like Ensembl ids and the TFs like symbols: .*for an .h5ad, "
+                       r"--gene-symbols"):
         match_tfs(["SOX2"], ["ENSG00000181449", "ENSG00000171056"])
+    with pytest.raises(InputError, match=r"Ensembl ids\)\.$"):  # both ids: no symbols to suggest
+        match_tfs(["ENSG00000000001"], ["ENSG00000181449", "ENSG00000171056"])
     with pytest.raises(InputError, match=r"Ensembl ids\)\.$"):
         match_tfs(["SOX2"], ["GATA6", "CFC1"])
 

@@ -25,7 +25,7 @@ def test_undirected_protocol_accepts_an_edge_either_way_and_uses_the_upper_trian
     T = _truth()
     r = score(T.T, T, "undirected")  # every edge predicted in the wrong direction
     assert r["auprc"] == pytest.approx(1.0)
-    assert r["n_true_edges"] == 3 and r["density"] == pytest.approx(3 / 15)
+    assert r["n_true_edges"] == 3 and r["n_pairs"] == 15 and r["density"] == pytest.approx(3 / 15)
     assert score(T.T, T, "beeline")["auprc"] < 0.5
 
 
