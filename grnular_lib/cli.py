@@ -118,7 +118,8 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("infer", help="infer a GRN from expression data; writes TF, target, importance")
     p.add_argument("expression", help="BEELINE-style .csv/.csv.gz/.tsv (genes × cells) or .h5ad (cells × genes)")
     p.add_argument("--tfs", help="TF file: symbols separated by newlines, commas or spaces, or a table whose column "
-                   "headed TF, Gene, Symbol or Name holds them (BEELINE's *-tfs.csv); without it every gene is a candidate "
+                   "headed TF, Gene, Symbol or Name holds them (BEELINE's *-tfs.csv); without it every gene is a "
+                   "candidate "
                    "regulator (grnular-rank then runs grnular-rank-general-v6-ensemble, trained that way, up to 3,000 cells)")
     p.add_argument("--method", default=DEFAULT_METHOD,
                    help="one of " + ", ".join(method_names()) + f" (default: {DEFAULT_METHOD})")

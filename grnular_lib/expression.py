@@ -38,7 +38,8 @@ _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 #: Header words of a column of cell names (any case); another header over a column of numbers names a gene.
 _CELL_COLUMN_WORDS = {"", "cell", "cells", "barcode", "barcodes", "cell_id", "cellid", "id", "index", "obs",
                       "obs_names", "unnamed: 0"}
-#: First words of a TF file's header line (a table whose first column holds the symbols, e.g. BEELINE's).
+#: Header names (any case) of the column of a TF table that holds the symbols (BEELINE's ``TF``, AnimalTFDB's
+#: ``Symbol``); a one-column file starting with one of them has a header line.
 _TF_HEADER_WORDS = {"tf", "tfs", "gene", "genes", "symbol", "symbols", "gene_symbol", "gene_name", "name", "regulator"}
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -160,9 +161,9 @@ def _read_table(path: Path, cells_in_rows: bool = False) -> pd.DataFrame:
         labels = frame.index
     if pd.api.types.is_float_dtype(labels) and (labels.dropna() % 1 != 0).any():
         raise InputError(f"{path}: the first column holds numbers (e.g. {str(labels[0])!r}), not names — the file "
-                         "seems to have no name column; add one (gene names in BEELINE's genes × cells layout), or pass "
-                         "--cells-in-rows (cells_in_rows=True) if it is cells × genes with the gene names in its header "
-                         "(arboreto's layout)")
+                         "seems to have no name column; add one (gene names in BEELINE's genes × cells layout), or "
+                         "pass --cells-in-rows (cells_in_rows=True) if it is cells × genes with the gene names in its "
+                         "header (arboreto's layout)")
     if labels.isna().any() or pd.api.types.is_numeric_dtype(labels):
         # names such as NA or null, which pandas reads as missing, and numbers such as 0042, which it reads as 42
         names = pd.read_csv(path, usecols=[0], dtype=str, keep_default_na=False, **options).iloc[:, 0]
@@ -531,7 +532,9 @@ def read_tf_list(path: str | Path) -> list[str]:
 
     Accepted layouts: symbols separated by newlines, commas, semicolons or whitespace (any mix, quotes stripped), or
     a table (tab-, comma- or semicolon-separated) whose symbols are in the column headed ``TF``, ``Gene``, ``Symbol``
-    or ``Name`` (BEELINE's ``*-tfs.csv``; AnimalTFDB's lists). A table with no such column is an error. UTF-8 with or without a byte-order mark, optionally gzip-compressed; ``#`` starts a comment line.
+    or ``Name`` (BEELINE's ``*-tfs.csv``; AnimalTFDB's lists); a table with no such column is an error
+    (:func:`_tf_table_column`). UTF-8 with or without a byte-order mark, optionally gzip-compressed; ``#`` starts a
+    comment line.
     """
     path = Path(path)
     if not path.exists():

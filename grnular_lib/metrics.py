@@ -77,7 +77,8 @@ def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
     -------
     dict
         ``auprc, auroc, auprc_ratio, epr, chance, n_true_edges, n_pairs, density`` (``n_pairs``: the candidate pairs
-        scored; ``chance`` = ``density`` = fraction of them that are true edges). AUROC and AUPRC are NaN when the truth has no edge among the candidates.
+        scored; ``chance`` = ``density`` = fraction of them that are true edges). AUROC and AUPRC are NaN when the
+        truth has no edge among the candidates.
     """
     S = np.abs(np.nan_to_num(np.asarray(scores, dtype=np.float64)))
     T = (np.asarray(truth) != 0).astype(np.int8)

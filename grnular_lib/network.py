@@ -130,8 +130,8 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
     importance is kept once, with a warning.
     """
     path = Path(path)
-    fix = ("give an edge list with columns TF, target, importance, as `grnular infer … -o edges.tsv` writes (arboreto's "
-           "and BEELINE's rankedEdges.csv are read too)")
+    fix = ("give an edge list with columns TF, target, importance, as `grnular infer … -o edges.tsv` writes "
+           "(arboreto's and BEELINE's rankedEdges.csv are read too)")
     lines = _text_lines(path, "edge list", fix)
     first = lines[0]
     sep = "\t" if "\t" in first else ("," if "," in first else r"\s+")

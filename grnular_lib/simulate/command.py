@@ -35,8 +35,9 @@ def register(subparsers) -> None:
     g = p.add_argument_group("random GRN (paper §3.2; the default)")
     g.add_argument("--genes", type=int, help=f"number of genes (default {RANDOM_DEFAULTS['genes']})")
     g.add_argument("--tf-ratio", type=float, help=f"fraction of TFs (default {RANDOM_DEFAULTS['tf_ratio']})")
-    g.add_argument("--sparsity", type=float, help=f"TF x gene edge probability (default {RANDOM_DEFAULTS['sparsity']}); then every "
-                   "TF without a target and every other gene without a regulator gets one, so 0 still gives edges")
+    g.add_argument("--sparsity", type=float,
+                   help=f"TF x gene edge probability (default {RANDOM_DEFAULTS['sparsity']}); then every TF without a "
+                   "target and every other gene without a regulator gets one, so 0 still gives edges")
     g.add_argument("--cell-types", type=int, help=f"number of cell types (default {RANDOM_DEFAULTS['cell_types']})")
     g = p.add_argument_group("SERGIO's GRN files (instead of a random GRN)")
     g.add_argument("--sergio-interactions", metavar="FILE", help="Interaction_cID_*.txt")
