@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .network import TRUTH_COLUMNS, TRUTH_HEADER_WORDS, named_columns
 
 
 @dataclass
@@ -38,7 +39,8 @@ class GRNDataset:
     obs: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
-        self.expression = np.asarray(self.expression, dtype=np.float32)
+        X = self.expression
+        self.expression = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float32)  # scipy.sparse too
         self.genes = [str(g) for g in self.genes]
         self.tfs = [str(t) for t in self.tfs]
         if self.expression.ndim != 2 or self.expression.shape[1] != len(self.genes):
@@ -48,6 +50,9 @@ class GRNDataset:
         if len(set(self.genes)) != len(self.genes):
             dup = pd.Index(self.genes)[pd.Index(self.genes).duplicated()].unique()[:5].tolist()
             raise InputError(f"dataset {self.name!r}: duplicate gene names {dup}; make gene names unique")
+        if self.truth is not None:
+            self.truth = named_columns(self.truth, TRUTH_COLUMNS, TRUTH_HEADER_WORDS,
+                                       f"dataset {self.name!r}: the truth network")
         missing = [t for t in self.tfs if t not in set(self.genes)]
         if missing:
             raise InputError(f"dataset {self.name!r}: TFs not among the genes: {missing[:5]} "

@@ -60,12 +60,17 @@ def run_one(method: str, data: GRNDataset, *, protocol: str, seed: int, checkpoi
 
     if data.truth is None:
         raise InputError(f"dataset {data.name!r} has no ground-truth network; evaluate needs one")
+    truth = data.truth_matrix()
+    if not truth.any():
+        raise InputError(f"dataset {data.name!r}: its truth network has no edge between two of its genes (truth: "
+                         f"e.g. {data.truth['Gene1'].astype(str).tolist()[:3]}; genes: e.g. {data.genes[:3]}); check "
+                         "that both use the same gene identifiers (symbols vs Ensembl ids, species)")
     tf_index = _tf_index(data, use_tfs)
     start = time.perf_counter()
     S = score_matrix(data.expression, tf_index, method, checkpoint=checkpoint, seed=seed, client=client,
                      gene_names=data.genes)
     seconds = time.perf_counter() - start
-    result = score(S, data.truth_matrix(), protocol, tf_index=tf_index)
+    result = score(S, truth, protocol, tf_index=tf_index)
     return {"method": method, **dataset_labels(data.name), "protocol": protocol,
             **{k: result[k] for k in ("auprc", "auroc", "auprc_ratio", "epr", "chance", "n_true_edges")},
             "seconds": seconds, "n_genes": data.n_genes, "n_cells": data.n_cells,
@@ -134,6 +139,8 @@ def evaluate(methods: Sequence[str] | str, datasets: Iterable[GRNDataset] | GRND
 def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "beeline") -> dict[str, Any]:
     """Score an edge list (``TF, target, importance``) against a ground truth (``Gene1, Gene2``).
 
+    Columns are found by name: ``TF, target, importance`` and ``Gene1, Gene2``, or the usual alternatives (arboreto's
+    ``source``, BEELINE's ``EdgeWeight``, ``regulator``, ``target``; see :func:`grnular_lib.network.named_columns`).
     The genes are the union of both. A truth with no gene in common with the edge list is an error; truth genes
     absent from the edge list (they can only be misses), truth self-loops (never scored) and truth edges whose
     regulator is not a regulator of the edge list (unreachable under ``protocol="tf"``) are each named in a warning;
@@ -145,10 +152,18 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
         :func:`grnular_lib.metrics.score`'s result plus ``protocol`` and ``n_genes``; NaN values become ``None``.
     """
     from .metrics import PROTOCOLS, score
-    from .network import matrix_from_edges
+    from .network import (EDGE_COLUMNS, EDGE_HEADER_WORDS, TRUTH_COLUMNS, TRUTH_HEADER_WORDS, matrix_from_edges,
+                          named_columns)
 
     if protocol not in PROTOCOLS:
         raise InputError(f"unknown scoring protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}")
+    edges = named_columns(edges, EDGE_COLUMNS, EDGE_HEADER_WORDS, "the edge list")
+    truth = named_columns(truth, TRUTH_COLUMNS, TRUTH_HEADER_WORDS, "the truth network")
+    importance = pd.to_numeric(edges["importance"], errors="coerce")
+    if not np.isfinite(importance.to_numpy(dtype=float)).all():
+        raise InputError(f"the edge list has {int((~np.isfinite(importance.to_numpy(dtype=float))).sum())} missing, "
+                         "non-numeric, NaN or infinite importances; give every edge a finite number")
+    edges = edges.assign(importance=importance.astype(float))
     listed = set(edges["TF"]) | set(edges["target"])
     truth_genes = set(truth["Gene1"]) | set(truth["Gene2"])
     if not listed & truth_genes:

@@ -223,6 +223,8 @@ def _anndata_frame(adata: Any, source: str, *, layer: str | None, use_raw: bool,
     """Cells × genes DataFrame of an AnnData: ``X``, a layer or ``.raw``, genes named by ``var_names`` or a column."""
     if use_raw and layer is not None:
         raise InputError("give either a layer (--layer) or the raw matrix (--use-raw), not both")
+    if getattr(adata, "isbacked", False):  # read_h5ad(..., backed="r"): its sparse X is a dataset, not a matrix
+        adata = adata.to_memory()
     var = adata.var
     if use_raw:
         if adata.raw is None:
@@ -590,6 +592,9 @@ def tf_symbols(tfs: Any) -> list[str] | None:
         raise InputError(f"tfs of type {type(tfs).__name__}: give the TF symbols as a list (or tuple, set, pandas "
                          "Series) of names, or the path of a TF file")
     symbols = list(tfs)
+    if not symbols:
+        raise InputError("tfs is empty; give at least one TF symbol, or tfs=None (no --tfs) to make every gene a "
+                         "candidate regulator")
     bad = [t for t in symbols if not isinstance(t, (str, int, np.integer)) or isinstance(t, bool)]
     if bad:
         raise InputError(f"tfs holds {len(bad)} entries that are not names (e.g. {bad[0]!r}); give TF symbols as "

@@ -16,12 +16,30 @@ import pandas as pd
 from .errors import InputError
 
 EDGE_COLUMNS = ["TF", "target", "importance"]
-#: Header names (any case) of the regulator and target columns of a truth file without BEELINE's Gene1,Gene2.
-_PAIR_HEADER_WORDS = {"gene1", "gene2", "tf", "regulator", "source", "from", "target", "to"}
+#: Columns of a truth network (BEELINE's refNetwork.csv), and the header names (any case) that stand for them.
+TRUTH_COLUMNS = ["Gene1", "Gene2"]
+TRUTH_HEADER_WORDS = ({"gene1", "tf", "regulator", "source", "from"}, {"gene2", "target", "to"})
+_PAIR_HEADER_WORDS = TRUTH_HEADER_WORDS[0] | TRUTH_HEADER_WORDS[1]
 #: Header names (any case) of the regulator, target and score columns of an edge list (``grnular infer``'s, arboreto's,
 #: BEELINE's rankedEdges.csv).
-_EDGE_HEADER_WORDS = ({"tf", "regulator", "source", "from", "gene1"}, {"target", "to", "gene2"},
-                      {"importance", "edgeweight", "weight", "score"})
+EDGE_HEADER_WORDS = ({"tf", "regulator", "source", "from", "gene1"}, {"target", "to", "gene2"},
+                     {"importance", "edgeweight", "weight", "score"})
+
+
+def named_columns(frame: pd.DataFrame, names: Sequence[str], words: Sequence[set[str]], what: str) -> pd.DataFrame:
+    """``frame`` with the columns ``names`` (e.g. ``TF, target, importance``): kept when present, otherwise found by
+    their header words (any case; ``words[i]`` for ``names[i]``, e.g. arboreto's ``source``) and renamed. Raises
+    :class:`InputError`, naming ``what`` and the columns expected, when a column cannot be found."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{what} of type {type(frame).__name__}: give a pandas DataFrame with columns "
+                         f"{', '.join(names)}")
+    if set(names) <= set(frame.columns):
+        return frame
+    found = [next((c for c in frame.columns if str(c).strip().lower() in w), None) for w in words]
+    if None in found or len(set(found)) < len(names):
+        raise InputError(f"{what}: columns {list(frame.columns)[:5]}, not {', '.join(names)} (or e.g. "
+                         f"{', '.join(sorted(w)[0] for w in words)}); name the columns so")
+    return frame.rename(columns=dict(zip(found, names)))
 
 
 def _is_number(text: str) -> bool:
@@ -123,7 +141,7 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
 
     The delimiter is read from the first line: a tab, else a comma, else whitespace. The first line is a header unless
     its third field is a number; a header names the regulator, target and score columns by any of the words of
-    :data:`_EDGE_HEADER_WORDS` (any case), and a headerless list is read as regulator, target, score.
+    :data:`EDGE_HEADER_WORDS` (any case), and a headerless list is read as regulator, target, score.
 
     Raises :class:`InputError` for a missing, empty or non-tabular file, missing columns, a non-numeric or NaN
     importance, a pair listed twice with different importances, or no edge at all. A pair listed twice with the same
@@ -140,13 +158,11 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
     edges = _parse(lines, path, fix, sep=sep, header=None if headerless else 0)
     if headerless:
         edges = edges.set_axis([*EDGE_COLUMNS, *map(str, edges.columns[3:])], axis=1)
-    elif not set(EDGE_COLUMNS) <= set(edges.columns):
-        named = [next((c for c in edges.columns if str(c).strip().lower() in words), None)
-                 for words in _EDGE_HEADER_WORDS]
-        if None in named or len(set(named)) < 3:
-            raise InputError(f"{path}: columns {list(edges.columns)[:5]}, not a regulator, a target and a score "
-                             f"(e.g. TF, target, importance); {fix}")
-        edges = edges.rename(columns=dict(zip(named, EDGE_COLUMNS)))
+    else:
+        try:
+            edges = named_columns(edges, EDGE_COLUMNS, EDGE_HEADER_WORDS, str(path))
+        except InputError as exc:
+            raise InputError(f"{exc}; {fix}") from None
     line_of_first_edge = 1 if headerless else 2
     edges = edges[EDGE_COLUMNS].assign(TF=edges["TF"].str.strip(), target=edges["target"].str.strip())
     if edges.empty:

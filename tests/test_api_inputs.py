@@ -36,6 +36,7 @@ BAD = [
     ("tfs-none-entry", lambda df: dict(data=df, tfs=["G0", None]), r"1 entries that are not names \(e.g. None\)"),
     ("tfs-one-symbol", lambda df: dict(data=df, tfs="G0"), r"\(in Python, tfs=\['G0'\] also works\)"),
     ("tfs-empty-string", lambda df: dict(data=df, tfs=""), r"tfs is an empty string"),
+    ("tfs-empty-list", lambda df: dict(data=df, tfs=[]), r"tfs is empty; .* or tfs=None"),
     ("checkpoint-int", lambda df: dict(data=df, checkpoint=3), r"checkpoint=3: give the name"),
     ("checkpoint-baseline", lambda df: dict(data=df, method="pearson", checkpoint="grnular-clean"),
      r"pearson has none, so drop it"),
@@ -66,3 +67,45 @@ def test_a_file_named_like_a_shipped_checkpoint_is_refused(frame, tmp_path, monk
     with pytest.raises(CheckpointError, match=r"names both a shipped checkpoint and the file ./grnular-clean"):
         infer(frame, tfs=["G0", "G1"], method="grnular", checkpoint="grnular-clean")
     assert os.path.exists("grnular-clean")
+
+
+def test_a_backed_sparse_anndata_is_read(frame, tmp_path):
+    """``read_h5ad(..., backed="r")`` with a sparse X: the same network as in memory (its X is a dataset there)."""
+    import anndata
+    from scipy import sparse
+
+    adata = anndata.AnnData(sparse.csr_matrix(frame.to_numpy(np.float32)))
+    adata.var_names, adata.obs_names = list(frame.columns), [f"c{i}" for i in range(len(frame))]
+    adata.write_h5ad(tmp_path / "x.h5ad")
+    backed = anndata.read_h5ad(tmp_path / "x.h5ad", backed="r")
+    pd.testing.assert_frame_equal(infer(backed, tfs=["G0", "G1"], method="pearson"),
+                                  infer(adata, tfs=["G0", "G1"], method="pearson"))
+    assert backed.isbacked  # the user's object is left as it was
+
+
+def test_scoring_takes_arboreto_and_beeline_column_names_and_refuses_others(frame):
+    """score_edge_list with arboreto's ``source`` and BEELINE's ``EdgeWeight`` scores as with the project's names; a
+    NaN importance or an unknown column is an InputError naming the fix; a dataset's truth may use them too, and a
+    truth without an edge among the dataset's genes is refused."""
+    from grnular_lib.dataset import GRNDataset
+    from grnular_lib.evaluate import evaluate, score_edge_list
+
+    edges = pd.DataFrame({"TF": ["G0", "G1", "G0"], "target": ["G3", "G4", "G4"], "importance": [0.9, 0.8, 0.1]})
+    truth = pd.DataFrame({"Gene1": ["G0", "G1"], "Gene2": ["G3", "G4"]})
+    want = score_edge_list(edges, truth)
+    arboreto = edges.rename(columns={"TF": "source", "importance": "EdgeWeight"})
+    assert score_edge_list(arboreto, truth.rename(columns={"Gene1": "regulator", "Gene2": "target"})) == want
+    with pytest.raises(InputError, match=r"3 missing, non-numeric, NaN or infinite importances"):
+        score_edge_list(edges.assign(importance=np.nan), truth)
+    with pytest.raises(InputError, match=r"columns \['a', 'target', 'importance'\], not TF, target, importance"):
+        score_edge_list(edges.rename(columns={"TF": "a"}), truth)
+    from scipy import sparse
+
+    data = GRNDataset("d", sparse.csr_matrix(frame.to_numpy()), list(frame.columns),
+                      truth=truth.rename(columns={"Gene1": "TF"}))
+    assert data.expression.shape == frame.shape
+    assert evaluate("pearson", data)["n_true_edges"].iloc[0] == 2
+    elsewhere = GRNDataset("d", frame.to_numpy(), list(frame.columns), truth=pd.DataFrame({"Gene1": ["x"],
+                                                                                            "Gene2": ["y"]}))
+    with pytest.raises(InputError, match=r"its truth network has no edge between two of its genes"):
+        evaluate("pearson", elsewhere)
