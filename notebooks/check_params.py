@@ -53,7 +53,9 @@ def main(argv: list[str]) -> int:
     notebook, profile, rest = argv[0], argv[1], argv[2:]
     try:
         given = parse(rest)
-        given.pop("profile", None)  # the Makefile's own -p profile
+        if "profile" in given and given.pop("profile") != profile:
+            raise ValueError(f"PARAMS: give the profile as PROFILE=… (make notebook NB={notebook} PROFILE=…), not as "
+                             "-p profile; the chapter runs with PROFILE's settings")
         notebook_params(notebook, profile, **given)
     except (GRNularError, ValueError, yaml.YAMLError) as exc:
         print(f"make notebook: error: {exc}", file=sys.stderr)

@@ -35,6 +35,16 @@ def test_profile_values_are_used_and_overridden():
     (dict(cells=[0, 10]), "give positive whole numbers"),
     (dict(methods_tf=["ridge", "oracle"]), "unknown method(s) ['oracle']"),
     (dict(colour="red"), "unknown parameter(s) ['colour']"),
+    (dict(cells=100), "a list is given with -y, e.g. -y 'cells: [100]'"),
+    (dict(genes=1), "give whole numbers of genes ≥ 2"),
+    (dict(seed=-1), "seed -1 is out of range"),
+    (dict(cell_types=[200]), "cells=[60, 120] is fewer than cell_types=[200]"),
+    (dict(notebook="01_training", epochs=0), "epochs=[0]: give positive whole numbers"),
+    (dict(notebook="05_beeline", geneset="TFs+5000"), "unknown BEELINE gene set(s) ['TFs+5000']"),
+    (dict(notebook="05_beeline", preprocessing="raw"), "unknown preprocessing ['raw']"),
+    (dict(notebook="06_mesc_case_study", lowess_frac=0), "lowess_frac=0: give a fraction in (0, 1]"),
+    (dict(notebook="08_generalisation", noises=["dirty"]), "unknown noise(s) ['dirty']"),
+    (dict(notebook="08_generalisation", graphs_per_cell=0), "graphs_per_cell=[0]: give positive whole numbers"),
 ])
 def test_bad_parameters_name_the_problem(kwargs, message):
     notebook = kwargs.pop("notebook", "02_clean")
@@ -249,3 +259,5 @@ def test_make_notebook_checks_parameters_before_running(capsys):
     assert capsys.readouterr().err.strip() == "make notebook: error: n_test_graphs=[-1]: give positive whole numbers"
     assert check_params.main(["02_clean", "smoke", "-p", "n_test_graphs"]) == 2
     assert "write -p NAME VALUE" in capsys.readouterr().err
+    assert check_params.main(["02_clean", "smoke", "-p", "profile", "paper"]) == 2  # papermill would run paper's
+    assert "give the profile as PROFILE=" in capsys.readouterr().err

@@ -105,13 +105,22 @@ def notebook_params(notebook: str, profile: str, **given: Any) -> dict[str, Any]
         if value is None:
             continue
         if not _type_ok(value, settings[name]):
+            hint = (f"; a list is given with -y, e.g. -y '{name}: [{value}]'" if isinstance(settings[name], list)
+                    else "")
             raise InputError(f"parameter {name}={value!r} of notebook {notebook} must be of type "
-                             f"{type(settings[name]).__name__} (the {profile} profile has {settings[name]!r})")
+                             f"{type(settings[name]).__name__} (the {profile} profile has {settings[name]!r}){hint}")
         settings[name] = list(value) if isinstance(value, tuple) else value
     for name, value in settings.items():
         check = _CHECKS.get(name)
         if check is not None:
             check(name, value)
+    for cells_name, types_name in (("cells", "cell_types"), ("grid_cells", "grid_cell_types")):
+        if cells_name in settings and types_name in settings:
+            cells, types = (settings[n] if isinstance(settings[n], list) else [settings[n]]
+                            for n in (cells_name, types_name))
+            if min(cells) < max(types):
+                raise InputError(f"{cells_name}={settings[cells_name]!r} is fewer than {types_name}="
+                                 f"{settings[types_name]!r}: every cell type needs at least one cell")
     params = {"notebook": notebook, "profile": profile, **settings}
     if "model_setting" in params:
         model_checkpoints(params)  # raises CheckpointError naming the shipped checkpoints
@@ -207,6 +216,53 @@ def _replicate_count(name: str, value: Any) -> None:
                          f"published SERGIO sets have {N_REPLICATES})")
 
 
+def _gene_counts(name: str, values: Any) -> None:
+    values = values if isinstance(values, list) else [values]
+    if not values or any(not isinstance(v, int) or isinstance(v, bool) or v < 2 for v in values):
+        raise InputError(f"{name}={values!r}: give whole numbers of genes ≥ 2 (a network needs two genes)")
+
+
+def _grid_sizes(name: str, values: Any) -> None:
+    values = values if isinstance(values, list) else [values]
+    if not values or any(not isinstance(v, int) or isinstance(v, bool) or v < 10 for v in values):
+        raise InputError(f"{name}={values!r}: give whole numbers of genes ≥ 10")
+
+
+def _seed(name: str, value: Any) -> None:
+    from grnular_lib.seeds import check_seed
+
+    check_seed(value, option=name)
+
+
+def _grid_noises(name: str, values: Any) -> None:
+    from grnular_lib.generalisation import GRID_NOISES
+
+    _choices(name, values, list(GRID_NOISES), "noise(s)")
+
+
+def _families(name: str, values: Any) -> None:
+    from grnular_lib.simulate.general import FAMILIES
+
+    _choices(name, values, list(FAMILIES), "graph family(ies)")
+
+
+def _preprocessing(name: str, value: Any) -> None:
+    from grnular_lib.data.beeline import PREPROCESSING
+
+    _choices(name, value, sorted(PREPROCESSING), "preprocessing")
+
+
+def _fraction(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise InputError(f"{name}={value!r}: give a fraction in (0, 1]")
+
+
+def _checkpoint_runs(name: str, values: Any) -> None:
+    from grnular_lib.generalisation import parse_checkpoints
+
+    parse_checkpoints(values)  # raises naming the spec that is wrong
+
+
 def _percentiles(name: str, values: Any) -> None:
     values = values if isinstance(values, list) else [values]
     if any(not (0 <= float(v) < 100) for v in values):
@@ -232,11 +288,17 @@ _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "beeline_networks": _beeline_networks, "cells": _positive_ints, "cell_types": _positive_ints,
     "n_test_graphs": _positive_ints, "replicates": _replicate_count,
     "ds_replicates": _replicate_count, "hidden_sizes": _positive_ints,
-    "genes": _positive_ints, "dropout_percentiles": _percentiles, "go_terms": _go_terms,
+    "genes": _gene_counts, "dropout_percentiles": _percentiles, "go_terms": _go_terms,
     "score_threshold": _threshold, "method": _methods, "rank_methods": _some_methods,
     "rank_full_only": _some_methods, "rank_seeds": _whole_numbers, "rank_resamples": _whole_numbers,
     "neighbourhood_size": _positive_ints, "compare_methods": _methods, "compare_datasets": _beeline_datasets,
     "compare_genesets": _beeline_genesets, "draws": _whole_numbers,
+    "seed": _seed, "epochs": _positive_ints, "batch_size": _positive_ints, "train_graphs": _positive_ints,
+    "valid_graphs": _positive_ints, "cells_per_type": _positive_ints, "ds_cells_per_type": _positive_ints,
+    "repeats": _positive_ints, "graphs_per_cell": _positive_ints, "grid_cells": _positive_ints,
+    "grid_cell_types": _positive_ints, "expensive_graphs": _positive_ints, "dropout_percentile": _percentiles,
+    "geneset": _beeline_genesets, "preprocessing": _preprocessing, "lowess_frac": _fraction,
+    "sizes": _grid_sizes, "noises": _grid_noises, "families": _families, "checkpoints": _checkpoint_runs,
 }
 
 
