@@ -295,7 +295,8 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
         return (table if cells_in_rows else table.T), str(path), "table"
     _no_orientation(cells_in_rows, "", "a DataFrame or an AnnData")
     if isinstance(data, pd.DataFrame):
-        if isinstance(data.columns, pd.MultiIndex) or isinstance(data.index, pd.MultiIndex):
+        tuples = any(isinstance(label, tuple) for label in (*data.columns[:1000], *data.index[:1000]))
+        if isinstance(data.columns, pd.MultiIndex) or isinstance(data.index, pd.MultiIndex) or tuples:
             raise InputError("the DataFrame has several levels of labels (a MultiIndex); give one gene name per "
                              "column and one cell name per row (e.g. df.columns = df.columns.get_level_values(0))")
         _no_anndata_options(anndata_options, "a DataFrame")

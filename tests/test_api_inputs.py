@@ -27,8 +27,15 @@ def _with_dates(df):
     return out
 
 
+def _tuple_labels(df):
+    out = df.copy()
+    out.columns = pd.Index([(g, "a") for g in df.columns], tupleize_cols=False)
+    return out
+
+
 BAD = [
     ("multiindex", lambda df: dict(data=_multiindex(df)), r"several levels of labels"),
+    ("tuple-labels", lambda df: dict(data=_tuple_labels(df)), r"several levels of labels"),
     ("dates", lambda df: dict(data=_with_dates(df)), r"gene 'G1' holds datetime64\[ns\] values"),
     ("complex", lambda df: dict(data=df.astype(complex)), r"holds complex128 values"),
     ("tfs-int", lambda df: dict(data=df, tfs=5), r"tfs of type int"),
