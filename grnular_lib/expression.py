@@ -238,8 +238,9 @@ def _anndata_frame(adata: Any, source: str, *, layer: str | None, use_raw: bool,
         X = adata.X
         if X is None:
             options = [f"--layer {name}" for name in adata.layers] + (["--use-raw"] if adata.raw is not None else [])
+            none = "none found, so set adata.X" + (" and write the file again" if source != "AnnData" else "")
             raise InputError(f"{source} has no X matrix; choose the matrix to use: "
-                             f"{', '.join(options) if options else 'none found, so write X into the file'}")
+                             f"{', '.join(options) if options else none}")
     names = var.index
     if gene_symbols is not None:
         if gene_symbols not in var.columns:
