@@ -26,10 +26,11 @@ EDGE_HEADER_WORDS = ({"tf", "regulator", "source", "from", "gene1"}, {"target", 
                      {"importance", "edgeweight", "weight", "score"})
 
 
-def named_columns(frame: pd.DataFrame, names: Sequence[str], words: Sequence[set[str]], what: str) -> pd.DataFrame:
+def named_columns(frame: pd.DataFrame, names: Sequence[str], words: Sequence[set[str]], what: str,
+                  fix: str = "name the columns so") -> pd.DataFrame:
     """``frame`` with the columns ``names`` (e.g. ``TF, target, importance``): kept when present, otherwise found by
     their header words (any case; ``words[i]`` for ``names[i]``, e.g. arboreto's ``source``) and renamed. Raises
-    :class:`InputError`, naming ``what`` and the columns expected, when a column cannot be found."""
+    :class:`InputError`, naming ``what``, the columns expected and ``fix``, when a column cannot be found."""
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"{what} of type {type(frame).__name__}: give a pandas DataFrame with columns "
                          f"{', '.join(names)}")
@@ -37,8 +38,8 @@ def named_columns(frame: pd.DataFrame, names: Sequence[str], words: Sequence[set
         return frame
     found = [next((c for c in frame.columns if str(c).strip().lower() in w), None) for w in words]
     if None in found or len(set(found)) < len(names):
-        raise InputError(f"{what}: columns {list(frame.columns)[:5]}, not {', '.join(names)} (or e.g. "
-                         f"{', '.join(sorted(w)[0] for w in words)}); name the columns so")
+        raise InputError(f"{what}: columns {list(frame.columns)[:5]}, not {', '.join(names)} (any case, or: "
+                         f"{'; '.join('/'.join(sorted(w)) for w in words)}); {fix}")
     return frame.rename(columns=dict(zip(found, names)))
 
 
@@ -159,10 +160,7 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
     if headerless:
         edges = edges.set_axis([*EDGE_COLUMNS, *map(str, edges.columns[3:])], axis=1)
     else:
-        try:
-            edges = named_columns(edges, EDGE_COLUMNS, EDGE_HEADER_WORDS, str(path))
-        except InputError as exc:
-            raise InputError(f"{exc}; {fix}") from None
+        edges = named_columns(edges, EDGE_COLUMNS, EDGE_HEADER_WORDS, str(path), fix)
     line_of_first_edge = 1 if headerless else 2
     edges = edges[EDGE_COLUMNS].assign(TF=edges["TF"].str.strip(), target=edges["target"].str.strip())
     if edges.empty:

@@ -605,7 +605,7 @@ CASES: list[Case] = [
          match=r"edge list .* is empty"),
     Case("evaluate-text-edge-list", "traceback", "text-only edge list",
          lambda d: ["evaluate", str(_write(d / "edges.tsv", "hello\nworld\n")), "--truth", str(truth(d))],
-         match=r"columns \['hello'\], not a regulator, a target and a score"),
+         match=r"columns \['hello'\], not TF, target, importance \(any case, or: .*\); give an edge"),
     Case("evaluate-empty-truth", "traceback", "empty truth", _evaluate(GOOD_EDGES, ""),
          match=r"truth network .* is empty"),
     Case("evaluate-text-truth", "traceback", "text-only truth", _evaluate(GOOD_EDGES, "hello\n"), match=r"one column"),
