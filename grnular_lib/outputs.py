@@ -85,12 +85,13 @@ def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterabl
 
 def refuse_foreign_file(path: Path, header: str, *, option: str = "-o", what: str = "a file") -> None:
     """Refuse to replace an existing ``path`` whose first line is not ``header``, the first line of what the command
-    writes (``what``, e.g. ``"an edge list"``, names it in the message): a rerun replaces its own earlier output, while
-    any other file (an input of another run, a truth network, an AnnData) is kept unless the user passes
-    ``--overwrite``. gzip-compressed files are read as such; an unreadable or binary file is foreign."""
+    writes (``what``, e.g. ``"an edge list"``, names it in the message): a rerun replaces its own earlier output, and
+    an empty file (e.g. made by ``mktemp``) holds nothing to lose, while any other file (an input of another run, a
+    truth network, an AnnData) is kept unless the user passes ``--overwrite``. gzip-compressed files are read as such;
+    an unreadable or binary file is foreign."""
     import gzip
 
-    if not path.is_file():
+    if not path.is_file() or path.stat().st_size == 0:
         return
     try:
         with open(path, "rb") as fh:

@@ -507,6 +507,8 @@ CASES: list[Case] = [
     Case("infer-output-earlier-edges", "data loss", "-o names the edge list of an earlier run",
          _output_exists(b"TF\ttarget\timportance\nG0\tG1\t1.0\n"), expect="ok",
          result="replaced by the new edge list", check=_check_output_replaced),
+    Case("infer-output-empty-file", "data loss", "-o names an empty file (made by mktemp)", _output_exists(b""),
+         expect="ok", result="the edge list written into it", check=_check_output_replaced),
     Case("infer-output-foreign-overwrite", "data loss", "… another file, with --overwrite",
          _output_exists(b"Gene1,Gene2\nG0,G3\n", "--overwrite"), expect="ok",
          result="replaced by the new edge list", check=_check_output_replaced),
