@@ -40,7 +40,8 @@ _CELL_COLUMN_WORDS = {"", "cell", "cells", "barcode", "barcodes", "cell_id", "ce
                       "obs_names", "unnamed: 0"}
 #: Header names (any case) of the column of a TF table that holds the symbols (BEELINE's ``TF``, AnimalTFDB's
 #: ``Symbol``); a one-column file starting with one of them has a header line.
-_TF_HEADER_WORDS = {"tf", "tfs", "gene", "genes", "symbol", "symbols", "gene_symbol", "gene_name", "name", "regulator"}
+_TF_HEADER_WORDS = {"tf", "tfs", "gene", "genes", "symbol", "symbols", "gene_symbol", "gene_name", "name", "regulator",
+                    "tf_name", "tf_symbol", "hgnc_symbol"}
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -511,8 +512,9 @@ def _tf_table_column(lines: list[str], path: Path) -> list[str] | None:
     """The symbols of a TF file that is a table (two or more lines with the same number ≥ 2 of tab-, comma- or
     semicolon-separated fields): the first column whose header is a word of :data:`_TF_HEADER_WORDS` (BEELINE's
     ``TF``, AnimalTFDB's ``Symbol``). ``None`` when the file is not such a table, or has no such column and no field
-    repeats (symbols wrapped over lines); a table without such a column whose fields repeat (a network's regulators,
-    signs, species) is an error, as its other columns are no TF symbols."""
+    repeats (symbols wrapped over lines). A table without such a column whose fields repeat (a network's regulators,
+    signs, families) gives its first column, its first line included (a header word there is no gene and is
+    reported as absent), with a warning: its other columns are no TF symbols."""
     sep = next((d for d in ("\t", ",", ";") if d in lines[0]), None)
     if sep is None or len(lines) < 2:
         return None
@@ -525,9 +527,10 @@ def _tf_table_column(lines: list[str], path: Path) -> list[str] | None:
     if column is None and len(set(fields)) == len(fields):
         return None  # no repeats: a list of symbols wrapped over lines, not a table (whose columns repeat values)
     if column is None:
-        raise InputError(f"TF file {path} is a table of {len(rows[0])} columns (header {rows[0][:4]}) and none is "
-                         "named TF, Gene, Symbol or Name; give one TF symbol per line, or name the column of "
-                         "symbols TF")
+        warnings.warn(f"TF file {path} is a table of {len(rows[0])} columns (first line {rows[0][:4]}) and none is "
+                      "named TF, Gene, Symbol or Name; took the TF symbols from its first column. Give one symbol per "
+                      "line, or name the column of symbols TF, to silence this", stacklevel=4)
+        return [r[0] for r in rows if r[0]]
     return [r[column] for r in rows[1:] if r[column]]
 
 
@@ -536,8 +539,8 @@ def read_tf_list(path: str | Path) -> list[str]:
 
     Accepted layouts: symbols separated by newlines, commas, semicolons or whitespace (any mix, quotes stripped), or
     a table (tab-, comma- or semicolon-separated) whose symbols are in the column headed ``TF``, ``Gene``, ``Symbol``
-    or ``Name`` (BEELINE's ``*-tfs.csv``; AnimalTFDB's lists); a table with no such column is an error
-    (:func:`_tf_table_column`). UTF-8 with or without a byte-order mark, optionally gzip-compressed; ``#`` starts a
+    or ``Name`` (BEELINE's ``*-tfs.csv``; AnimalTFDB's lists); from a table with no such column, its first column,
+    with a warning (:func:`_tf_table_column`). UTF-8 with or without a byte-order mark, optionally gzip-compressed; ``#`` starts a
     comment line.
     """
     path = Path(path)
