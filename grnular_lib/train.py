@@ -127,34 +127,41 @@ def meta_train(model: nn.Module, train: Sequence[Problem], valid: Sequence[Probl
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, epochs * steps_per_epoch))
     history = [{"epoch": 0, "train_loss": float("nan"), **_prefix(evaluate(model, valid, seed=seed)), "lr": lr}]
     best_epoch, best_state = 0, copy.deepcopy(model.state_dict())
-    bar = tqdm(total=epochs * len(train), desc=f"meta-training {type(model).__name__}", disable=not progress)
-    for epoch in range(1, epochs + 1):
-        model.train()
-        order = rng.permutation(len(train))
-        losses = []
-        for start in range(0, len(order), batch_size):
-            batch = order[start:start + batch_size]
-            opt.zero_grad(set_to_none=True)
-            total = 0.0
-            for i in batch:
-                loss = problem_loss(model, train[i], beta=beta, seed=seed) / len(batch)
-                if not torch.isfinite(loss):
-                    raise TrainingError(f"training problem {i} gave a non-finite loss ({float(loss.detach())}) in "
-                                        f"epoch {epoch}; check that problem's data and truth, or lower --lr")
-                loss.backward()
-                total += float(loss.detach())
-                bar.update(1)
-            opt.step()
-            sched.step()
-            losses.append(total)
-        model.eval()
-        row = {"epoch": epoch, "train_loss": float(np.mean(losses)), **_prefix(evaluate(model, valid, seed=seed)),
-               "lr": float(opt.param_groups[0]["lr"])}
-        history.append(row)
-        bar.set_postfix(valid_auprc=f"{row['valid_auprc']:.3f}")
-        if row["valid_auprc"] > history[best_epoch]["valid_auprc"]:
-            best_epoch, best_state = epoch, copy.deepcopy(model.state_dict())
-    bar.close()
+    desc = f"meta-training {type(model).__name__}"
+    with tqdm(total=epochs * len(train), desc=desc, disable=not progress) as bar:  # closed on an error too, so
+        # that the error is the last line and not one inside the bar
+        for epoch in range(1, epochs + 1):
+            model.train()
+            order = rng.permutation(len(train))
+            losses = []
+            for start in range(0, len(order), batch_size):
+                batch = order[start:start + batch_size]
+                opt.zero_grad(set_to_none=True)
+                total = 0.0
+                for i in batch:
+                    loss = problem_loss(model, train[i], beta=beta, seed=seed) / len(batch)
+                    if not torch.isfinite(loss):
+                        raise TrainingError(f"training problem {i} gave a non-finite loss ({float(loss.detach())}) in "
+                                            f"epoch {epoch}; check that problem's data and truth, or lower --lr (and "
+                                            "--beta or --ranking-weight, if set large)")
+                    loss.backward()
+                    total += float(loss.detach())
+                    bar.update(1)
+                opt.step()
+                sched.step()
+                losses.append(total)
+            model.eval()
+            try:
+                scores = evaluate(model, valid, seed=seed)
+            except torch.linalg.LinAlgError as exc:  # weights blown up by a too large step: the unrolled solver fails
+                raise TrainingError(f"training diverged in epoch {epoch}: {str(exc).split(':')[0]} did not converge on "
+                                    f"the validation problems; lower --lr (it is {lr})") from None
+            row = {"epoch": epoch, "train_loss": float(np.mean(losses)), **_prefix(scores),
+                   "lr": float(opt.param_groups[0]["lr"])}
+            history.append(row)
+            bar.set_postfix(valid_auprc=f"{row['valid_auprc']:.3f}")
+            if row["valid_auprc"] > history[best_epoch]["valid_auprc"]:
+                best_epoch, best_state = epoch, copy.deepcopy(model.state_dict())
     model.load_state_dict(best_state)
     model.eval()
     return TrainResult(model=model, best_epoch=best_epoch, history=history)

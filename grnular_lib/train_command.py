@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+import warnings
 from pathlib import Path
 
 from .errors import InputError
@@ -117,6 +118,8 @@ def _check_device(device: str) -> None:
     import torch
 
     try:
+        if torch.device(device).type not in ("cpu", "cuda", "mps"):  # e.g. meta: tensors without data
+            raise ValueError(f"device type {torch.device(device).type!r} cannot train; use cpu, cuda[:N] or mps")
         torch.empty(1, device=torch.device(device))
     except Exception as exc:  # torch raises RuntimeError, AssertionError or ValueError, depending on the build
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -182,9 +185,11 @@ def _setting(args: argparse.Namespace) -> dict:
         setting = general_setting(max_genes, args.general_version)
         args.general_version = setting["version"]  # spelled out in the card's command, whatever the default becomes
         return setting
-    if args.max_genes is not None or args.general_version is not None:
-        raise InputError("--max-genes and --general-version: only for --setting general; the paper setting uses "
-                         "--genes")
+    given = [flag for flag, value in (("--max-genes", args.max_genes), ("--general-version", args.general_version))
+             if value is not None]
+    if given:
+        raise InputError(f"{' and '.join(given)}: only for --setting general; the paper setting uses --genes (and "
+                         "the simulation options)")
     for name, default in PAPER_DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, default)
@@ -258,6 +263,11 @@ def run_train(args: argparse.Namespace) -> int:
     curve = validation_curve_path(out)
     atomic_write(curve, lambda tmp: _write_curve(result.history, tmp))
     b = result.best
-    print(f"wrote {out}, its model card {card.name} and validation curve {curve.name}: {args.method}, best epoch {result.best_epoch}, validation AUPRC {b['valid_auprc']:.3f} "
-          f"(untrained {result.history[0]['valid_auprc']:.3f}), AUROC {b['valid_auroc']:.3f}", file=sys.stderr)
+    print(f"wrote {out}, its model card {card.name} and validation curve {curve.name}: {args.method}, best epoch "
+          f"{result.best_epoch}, validation AUPRC {b['valid_auprc']:.3f} (untrained "
+          f"{result.history[0]['valid_auprc']:.3f}), AUROC {b['valid_auroc']:.3f}", file=sys.stderr)
+    if args.epochs and result.best_epoch == 0:
+        warnings.warn("no epoch beat the untrained model on the validation problems, so the checkpoint holds the "
+                      "untrained weights; train longer or on more and larger graphs (with very few genes every "
+                      "method is already perfect)", stacklevel=2)
     return 0

@@ -191,3 +191,14 @@ def test_data_command_without_any_file_or_network_says_so(tmp_path, monkeypatch,
     assert "no route to host" in err[0] and "grnular data fetch" not in err[0]
     assert main(["data", "list", "--data-dir", str(tmp_path / "absent")]) == 2
     assert "--data-dir" in capsys.readouterr().err
+
+
+def test_a_manifest_that_is_not_yaml_is_one_line(tmp_path, monkeypatch, capsys):
+    """`grnular data list` with a broken manifest in $GRNULAR_MANIFEST_DIR: exit 2, one line naming file and line."""
+    from grnular_lib.cli import main
+
+    (tmp_path / "broken.yaml").write_text("name: [unclosed\n")
+    monkeypatch.setenv("GRNULAR_MANIFEST_DIR", str(tmp_path))
+    assert main(["data", "list"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "broken.yaml is not valid YAML (line 2)" in err[0]

@@ -114,3 +114,17 @@ def test_train_command_general_setting(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "general setting version 1 is not in this library" in err[0]
     assert not (tmp_path / "h.pt").exists()
+
+
+def test_a_diverging_training_ends_in_one_last_line_naming_lr(tmp_path, capsys):
+    """`grnular train --method glad --lr 100`: the unrolled solver's eigendecomposition fails on blown-up weights; exit
+    2, the error the last line of stderr (after the closed progress bars), no file left."""
+    from grnular_lib.cli import main
+
+    argv = ["train", "--method", "glad", "--genes", "10", "--cells-per-type", "20", "--cell-types", "2",
+            "--train-graphs", "1", "--valid-graphs", "1", "--epochs", "1", "--seed", "0", "--lr", "100",
+            "-o", str(tmp_path / "m.pt")]
+    assert main(argv) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("grnular: error: training diverged in epoch 1: ") and "lower --lr" in last
+    assert list(tmp_path.iterdir()) == []

@@ -101,7 +101,15 @@ def _load_all(folder: str) -> dict[str, Manifest]:
     out = {}
     for p in paths:
         with open(p, encoding="utf-8") as fh:
-            m = parse_manifest(yaml.safe_load(fh), source=str(p))
+            try:
+                loaded = yaml.safe_load(fh)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f" (line {mark.line + 1})" if mark is not None else ""
+                raise InputError(f"data manifest {p} is not valid YAML{where}: "
+                                 f"{getattr(exc, 'problem', None) or exc}; fix it or restore it from the "
+                                 "repository") from None
+            m = parse_manifest(loaded, source=str(p))
         out[m.name] = m
     return out
 
