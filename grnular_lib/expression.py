@@ -540,8 +540,8 @@ def read_tf_list(path: str | Path) -> list[str]:
     Accepted layouts: symbols separated by newlines, commas, semicolons or whitespace (any mix, quotes stripped), or
     a table (tab-, comma- or semicolon-separated) whose symbols are in the column headed ``TF``, ``Gene``, ``Symbol``
     or ``Name`` (BEELINE's ``*-tfs.csv``; AnimalTFDB's lists); from a table with no such column, its first column,
-    with a warning (:func:`_tf_table_column`). UTF-8 with or without a byte-order mark, optionally gzip-compressed; ``#`` starts a
-    comment line.
+    with a warning (:func:`_tf_table_column`). UTF-8 with or without a byte-order mark, optionally gzip-compressed;
+    ``#`` starts a comment line.
     """
     path = Path(path)
     if not path.exists():

@@ -76,7 +76,7 @@ def average_rank_quantiles(z: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 def check_ranking_weight(value: float, name: str = "ranking_weight") -> None:
-    """Raise :class:`~grnular_lib.errors.InputError`, naming the option ``name``, unless ``value`` is finite and ≥ 0."""
+    """Raise :class:`~grnular_lib.errors.InputError`, naming the option ``name``, unless ``value`` is finite, ≥ 0."""
     if not 0.0 <= value < math.inf:
         raise InputError(f"{name} {value}: give a finite number ≥ 0 (0: cross-entropy alone)")
 
