@@ -54,6 +54,9 @@ def check_output(path: str | os.PathLike, *, option: str = "-o", inputs: Iterabl
     if str(path) in ("", "-"):
         what = "is empty" if str(path) == "" else "- (standard output) is not supported"
         raise InputError(f"{option} {what}; give the path of the {'folder' if directory else 'file'} to write")
+    if not directory and str(path).endswith(("/", os.sep)) and not Path(path).is_dir():
+        raise InputError(f"{option} {path} ends in a slash, which names a folder; give the path of the file to "
+                         f"write, e.g. {Path(path) / example}")
     path = Path(path)
     if path.exists() and not path.is_dir() and not path.is_file():
         raise InputError(f"{option} {path} is not a regular file (a device, pipe or socket); give the path of a "

@@ -617,6 +617,8 @@ CASES: list[Case] = [
          match=r"--ranking-weight inf: give a finite number ≥ 0"),
     Case("train-device-meta", "traceback", "`train --device meta`",
          lambda d: [*TRAIN, "--device", "meta", "-o", str(d / "m.pt")], match=r"device type 'meta' cannot train"),
+    Case("train-output-trailing-slash", "silent", "`train -o newdir/` (wrote a file named newdir before)",
+         lambda d: [*TRAIN, "-o", str(d / "newdir") + "/"], match=r"ends in a slash, which names a folder; .*model.pt"),
     Case("train-nothing-learnt", "silent", "`train` on 10-gene graphs, where the untrained model is already perfect",
          lambda d: [*TRAIN, "-o", str(d / "m.pt")], expect="ok", result="the checkpoint, with a warning",
          match=r"no epoch beat the untrained model on the validation problems"),
