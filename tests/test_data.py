@@ -202,3 +202,18 @@ def test_a_manifest_that_is_not_yaml_is_one_line(tmp_path, monkeypatch, capsys):
     assert main(["data", "list"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "broken.yaml is not valid YAML (line 2)" in err[0]
+
+
+@needs_mirror
+def test_fetch_names_every_damaged_copy(tmp_path):
+    """Two damaged files in a data folder: fetch tries every file and names both, not only the first."""
+    root = tmp_path / "data"
+    shutil.copytree(MIRROR / "sergio", root / "sergio")
+    for p in [root / "sergio", *(root / "sergio").rglob("*")]:  # the mirror is read-only; the copy need not be
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    for name, cut in (("sergio/DS1/gt_GRN.csv", 3), ("sergio/DS2/gt_GRN.csv", 10)):
+        target = root / name
+        target.write_bytes(target.read_bytes()[:-cut])
+    with pytest.raises(ChecksumError, match=r"2 of \d+ local files of 'sergio' are damaged .*DS1/gt_GRN.csv, "
+                       r".*DS2/gt_GRN.csv"):
+        resolve.fetch("sergio", data_dir=root)

@@ -199,16 +199,27 @@ def locate(path: str, *, data_dir: str | os.PathLike | None = None) -> Path | No
 def fetch(name: str, *, data_dir: str | os.PathLike | None = None) -> list[Path]:
     """Make every file of a manifest available locally (verify local copies, download the rest).
 
-    Raises :class:`DataUnavailableError` listing every file that could not be provided (after trying them all).
+    Raises :class:`ChecksumError` naming every damaged local copy, else :class:`DataUnavailableError` listing every
+    file that could not be provided (after trying them all).
     """
     manifest = get_manifest(name)
-    paths, missing, reasons = [], [], []
+    paths, missing, reasons, damaged = [], [], [], []
     for entry in manifest.files:
         try:
             paths.append(resolve_file(entry.path, data_dir=data_dir))
         except DataUnavailableError as exc:
             missing.append(entry)
             reasons.append(getattr(exc, "reason", ""))
+        except ChecksumError as exc:
+            damaged.append((locate(entry.path, data_dir=data_dir), exc))
+    if len(damaged) == 1:
+        raise damaged[0][1]
+    if damaged:
+        shown = ", ".join(str(p) for p, _ in damaged[:4]) + (" …" if len(damaged) > 4 else "")
+        raise ChecksumError(f"{len(damaged)} of {len(manifest.files)} local files of {name!r} are damaged or another "
+                            f"version ({shown}; `grnular data verify {name}` names the problem of each): delete them "
+                            f"and run `grnular data fetch {name}` again, or copy good copies from the public source "
+                            "(see data_manifests/)")
     if missing:
         raise _unavailable(f"data set {name!r}", missing, manifest,
                            f"{len(missing)} of {len(manifest.files)} files could not be found or downloaded; first: "
