@@ -43,14 +43,6 @@ def named_columns(frame: pd.DataFrame, names: Sequence[str], words: Sequence[set
     return frame.rename(columns=dict(zip(found, names)))
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequence[int] | None = None) -> pd.DataFrame:
     """Edge list ``TF, target, importance`` from a genes × genes score matrix.
 
@@ -155,7 +147,7 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
     first = lines[0]
     sep = "\t" if "\t" in first else ("," if "," in first else r"\s+")
     fields = [f.strip().strip("\"'") for f in re.split(sep, first.strip())]
-    headerless = len(fields) >= 3 and _is_number(fields[2])
+    headerless = len(fields) >= 3 and pd.notna(pd.to_numeric(fields[2], errors="coerce"))  # a score, not a name
     edges = _parse(lines, path, fix, sep=sep, header=None if headerless else 0)
     if headerless:
         edges = edges.set_axis([*EDGE_COLUMNS, *map(str, edges.columns[3:])], axis=1)

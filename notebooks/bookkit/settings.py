@@ -202,10 +202,20 @@ def _beeline_networks(name: str, values: Any) -> None:
     _choices(name, values, sorted(set(list_beeline()["network"])), "BEELINE ground-truth network(s)")
 
 
-def _positive_ints(name: str, values: Any) -> None:
-    values = values if isinstance(values, list) else [values]
-    if not values or any(not isinstance(v, int) or v < 1 for v in values):
-        raise InputError(f"{name}={values!r}: give positive whole numbers")
+def _whole_numbers_from(minimum: int, want: str) -> Callable[[str, Any], None]:
+    """A check that a parameter is a whole number, or a non-empty list of them, each ≥ ``minimum``; ``want`` says
+    what to give in the message."""
+    def check(name: str, values: Any) -> None:
+        values = values if isinstance(values, list) else [values]
+        if not values or any(not isinstance(v, int) or isinstance(v, bool) or v < minimum for v in values):
+            raise InputError(f"{name}={values!r}: give {want}")
+    return check
+
+
+_positive_ints = _whole_numbers_from(1, "positive whole numbers")
+#: genes of a simulated graph (a network needs two) and sizes of chapter 8's grid
+_gene_counts = _whole_numbers_from(2, "whole numbers of genes ≥ 2 (a network needs two genes)")
+_grid_sizes = _whole_numbers_from(10, "whole numbers of genes ≥ 10")
 
 
 def _replicate_count(name: str, value: Any) -> None:
@@ -214,18 +224,6 @@ def _replicate_count(name: str, value: Any) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= N_REPLICATES:
         raise InputError(f"{name}={value!r}: give a whole number of replicates from 1 to {N_REPLICATES} (the "
                          f"published SERGIO sets have {N_REPLICATES})")
-
-
-def _gene_counts(name: str, values: Any) -> None:
-    values = values if isinstance(values, list) else [values]
-    if not values or any(not isinstance(v, int) or isinstance(v, bool) or v < 2 for v in values):
-        raise InputError(f"{name}={values!r}: give whole numbers of genes ≥ 2 (a network needs two genes)")
-
-
-def _grid_sizes(name: str, values: Any) -> None:
-    values = values if isinstance(values, list) else [values]
-    if not values or any(not isinstance(v, int) or isinstance(v, bool) or v < 10 for v in values):
-        raise InputError(f"{name}={values!r}: give whole numbers of genes ≥ 10")
 
 
 def _seed(name: str, value: Any) -> None:
