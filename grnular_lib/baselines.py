@@ -270,7 +270,8 @@ def arboreto_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, method
     seed
         One seed for every target's regressor (arboreto's convention).
     client
-        A ``distributed.Client``: chunks of ``chunk_size`` targets run as its tasks. ``None``: serially.
+        A ``distributed.Client`` or a scheduler's address: chunks of ``chunk_size`` targets run as its tasks.
+        ``None``: serially.
     regressor_kwargs
         Overrides of arboreto's defaults (e.g. ``n_estimators``).
 
@@ -288,10 +289,13 @@ def arboreto_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, method
     d = X.shape[1]
     regs = np.arange(d) if tf_index is None else np.unique(np.asarray(tf_index, dtype=np.int64))
     chunks = [np.arange(d)[i:i + chunk_size] for i in range(0, d, chunk_size)]
-    if client is not None:
-        from distributed import Client
+    if isinstance(client, str):  # a scheduler's address: connect for this call only
+        from .parallel import dask_client
 
-        client = client if isinstance(client, Client) else Client(client)
+        with dask_client(client) as own:
+            return arboreto_scores(X, tf_index, method=method, seed=seed, client=own, chunk_size=chunk_size,
+                                   **regressor_kwargs)
+    if client is not None:
         X_f = client.scatter(X, broadcast=True)
         futures = [client.submit(_fit_targets, X_f, regs, c, kind, kwargs, seed, pure=False) for c in chunks]
         parts = client.gather(futures)

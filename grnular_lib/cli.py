@@ -21,12 +21,14 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, parallel
 from .errors import GRNularError, InputError
 from .methods import DEFAULT_METHOD, method_names
 from .outputs import atomic_write
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     import pandas as pd
 
 #: The sub-commands defined outside this module: name -> (module whose ``register(subparsers)`` adds it, the line
@@ -64,17 +66,36 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     sep = "," if out.name.lower().endswith((".csv", ".csv.gz")) else "\t"  # what the name says; tab otherwise
     if not args.overwrite:
         refuse_foreign_file(out, sep.join(EDGE_COLUMNS), what="an edge list")
-    check_method(args.method)
+    method = check_method(args.method)
     check_seed(args.seed, option="--seed")
-    edges = infer(args.expression, tfs=args.tfs, method=args.method, checkpoint=args.checkpoint, seed=args.seed,
-                  cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative, layer=args.layer,
-                  use_raw=args.use_raw, gene_symbols=args.gene_symbols)
+    with _parallel_client(args, method) as client:
+        edges = infer(args.expression, tfs=args.tfs, method=method, checkpoint=args.checkpoint, seed=args.seed,
+                      cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative, layer=args.layer,
+                      use_raw=args.use_raw, gene_symbols=args.gene_symbols, client=client)
     # the temporary file's name ends in .part, so pandas cannot infer the compression from it
     compression = {"method": "gzip", "mtime": 0} if out.name.lower().endswith(".gz") else None
     atomic_write(out, lambda tmp: edges.to_csv(tmp, sep=sep, index=False, compression=compression))
     ran = args.method + (f", checkpoint {edges.attrs['checkpoint']}" if "checkpoint" in edges.attrs else "")
     print(f"wrote {len(edges)} edges ({ran}) to {out}", file=sys.stderr)
     return 0
+
+
+def _parallel_client(args: argparse.Namespace, method: str) -> AbstractContextManager:
+    """The Dask client of ``--workers``/``--scheduler`` for ``method`` (a context manager), or no client with one
+    warning line when the method has no parallel part."""
+    from contextlib import nullcontext
+
+    from .methods import get_method
+    from .parallel import check_workers, dask_client
+
+    check_workers(args.workers, "--workers")
+    if args.workers == 1 and args.scheduler is None:
+        return nullcontext(None)
+    if not get_method(method).parallel:
+        warnings.warn(f"--workers and --scheduler speed up only {' and '.join(method_names(parallel=True))}; "
+                      f"{method} runs in this process", stacklevel=2)
+        return nullcontext(None)
+    return dask_client(args.scheduler, args.workers)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -145,6 +166,7 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
                    help="edge list to write (tab-separated; comma-separated when the name ends in .csv or .csv.gz; "
                         "gzip-compressed when it ends in .gz); an existing edge list "
                         "written by grnular infer is replaced, any other file only with --overwrite")
+    parallel.add_parallel_options(p, f"{', '.join(method_names(parallel=True))}: fit the targets")
     p.add_argument("--overwrite", action="store_true",
                    help="replace an existing file at -o even when it is not an edge list written by grnular infer")
     p.set_defaults(func=_cmd_infer)

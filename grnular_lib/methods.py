@@ -59,6 +59,9 @@ class Method:
         Whether the GRNUlar paper ran the method.
     summary
         One line for help texts.
+    parallel
+        Whether the method runs its parts on a Dask client when given one (GRNBoost2 and GENIE3: one regression per
+        target; :mod:`grnular_lib.parallel`), with the same result as serially.
     """
 
     name: str
@@ -69,6 +72,7 @@ class Method:
     cached: bool
     in_paper: bool
     summary: str
+    parallel: bool = False
 
     @property
     def needs_tfs(self) -> bool:
@@ -120,9 +124,9 @@ METHODS: dict[str, Method] = _registry(
     Method("regdiffusion", "RegDiffusion", "learned", "optional", "regdiffusion", True, False,
            "diffusion model trained on each dataset (Zhu & Slonim 2024)"),
     Method("grnboost2", "GRNBoost2", "baseline", "optional", "baselines", True, True,
-           "arboreto's gradient-boosting per target"),
+           "arboreto's gradient-boosting per target", parallel=True),
     Method("genie3", "GENIE3", "baseline", "optional", "baselines", True, True,
-           "arboreto's random forests per target"),
+           "arboreto's random forests per target", parallel=True),
     Method("glasso", "GLASSO", "baseline", "none", "baselines", True, True,
            "graphical lasso, penalty by cross-validation"),
     Method("pearson", "Pearson-TF", "floor", "optional", "baselines", False, False, "|Pearson r|"),
@@ -141,11 +145,12 @@ DEFAULT_METHOD = "grnular-rank"
 
 
 def method_names(*, kind: str | None = None, engine: str | None = None, cached: bool | None = None,
-                 tfs: str | None = None) -> tuple[str, ...]:
+                 tfs: str | None = None, parallel: bool | None = None) -> tuple[str, ...]:
     """Names of the registered methods, in registry order, optionally filtered by a record field."""
     return tuple(m.name for m in METHODS.values()
                  if (kind is None or m.kind == kind) and (engine is None or m.engine == engine)
-                 and (cached is None or m.cached == cached) and (tfs is None or m.tfs == tfs))
+                 and (cached is None or m.cached == cached) and (tfs is None or m.tfs == tfs)
+                 and (parallel is None or m.parallel == parallel))
 
 
 def get_method(name: str) -> Method:

@@ -27,6 +27,7 @@ from .errors import InputError
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``train`` to the ``grnular`` command."""
     from .methods import method_names
+    from .parallel import add_parallel_options
 
     models = method_names(engine="unrolled")
     p = subparsers.add_parser("train", help="meta-train an unrolled model on simulated data and write a checkpoint",
@@ -70,6 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "cross-entropy (default 0)")
     p.add_argument("--seed", type=int, default=0, help="seed of the corpora and of training (default 0)")
     p.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
+    add_parallel_options(p, "simulate the training and validation graphs")
     p.add_argument("-o", "--output", required=True,
                    help="checkpoint file to write (.pt); its model card is written next to it as <stem>.card.md")
     p.add_argument("--overwrite", action="store_true",
@@ -78,7 +80,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def command_line(args: argparse.Namespace) -> str:
-    """The ``grnular train`` command that reproduces a run (every option spelled out)."""
+    """The ``grnular train`` command that reproduces a run: every option that changes the result spelled out (not
+    ``--device``, ``--workers`` or ``--scheduler``, which change only where it runs)."""
     parts = ["grnular", "train", "--setting", args.setting, "--method", args.method]
     for name in ("max_genes", "general_version", "genes", "cells_per_type", "cell_types", "dropout_percentile",
                  "noise_params", "decay", "sampling_state", "train_graphs", "valid_graphs", "epochs", "batch_size", "lr",
@@ -217,6 +220,7 @@ def run_train(args: argparse.Namespace) -> int:
     """Carry out ``grnular train``; returns the exit status."""
     from .checkpoints import model_card, save_checkpoint
     from .outputs import atomic_write
+    from .parallel import check_workers, dask_client
     from .training import train_model
 
     out = _check_arguments(args)
@@ -249,9 +253,10 @@ def run_train(args: argparse.Namespace) -> int:
 
         check_ranking_weight(args.ranking_weight, "--ranking-weight")
         overrides["ranking_weight"] = args.ranking_weight
-    run = train_model(args.method, setting=setting, train_graphs=args.train_graphs, valid_graphs=args.valid_graphs,
-                      epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta=args.beta, seed=args.seed,
-                      overrides=overrides, device=args.device)
+    with dask_client(args.scheduler, check_workers(args.workers, "--workers")) as client:
+        run = train_model(args.method, setting=setting, train_graphs=args.train_graphs,
+                          valid_graphs=args.valid_graphs, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                          beta=args.beta, seed=args.seed, overrides=overrides, device=args.device, client=client)
     result, model = run.result, run.result.model
     command = command_line(args)
     training = {**run.record, "command": command}

@@ -745,6 +745,27 @@ CASES: list[Case] = [
     Case("simulate-sparsity-above-one", "misleading", "`simulate --sparsity 1.5` (named p_repression too before)",
          lambda d: [*SIM, "--seed", "3", "--sparsity", "1.5", "-o", str(d / "sim")],
          match=r"--sparsity 1.5 is a probability: use a value in \[0, 1\]$"),
+    # where the parallel parts run (--workers, --scheduler)
+    Case("workers-zero", "also", "`infer --method grnboost2 --workers 0`",
+         lambda d: infer_argv(d, beeline(d), "--workers", "0", method="grnboost2"),
+         match=r"--workers must be a whole number of at least 1"),
+    Case("scheduler-not-an-address", "also", "`infer --method grnboost2 --scheduler localhost` (no port)",
+         lambda d: infer_argv(d, beeline(d), "--scheduler", "localhost", method="grnboost2"),
+         match=r"'localhost' is not a Dask scheduler address .*tcp://"),
+    Case("scheduler-not-answering", "also", "`infer --method genie3 --scheduler tcp://127.0.0.1:1` (nothing there)",
+         lambda d: infer_argv(d, beeline(d), "--scheduler", "tcp://127.0.0.1:1", method="genie3"),
+         match=r"no Dask scheduler answered at tcp://127.0.0.1:1 .*dask scheduler"),
+    Case("workers-and-scheduler", "also", "`--workers 2 --scheduler tcp://…` (both)",
+         lambda d: infer_argv(d, beeline(d), "--workers", "2", "--scheduler", "tcp://127.0.0.1:1",
+                              method="grnboost2"), match=r"argument --scheduler: not allowed with argument --workers"),
+    Case("workers-for-a-serial-method", "also", "`infer --method pearson --workers 4`",
+         lambda d: infer_argv(d, beeline(d), "--workers", "4"), expect="ok",
+         result="the network, with a warning that only grnboost2 and genie3 use workers",
+         match=r"--workers and --scheduler speed up only grnboost2 and genie3; pearson runs in this process",
+         check=lambda d: len(read_edges(d)) == 3 * 7),
+    Case("train-scheduler-not-answering", "also", "`train --scheduler tcp://127.0.0.1:1` (checked before simulating)",
+         lambda d: [*TRAIN, "--scheduler", "tcp://127.0.0.1:1", "-o", str(d / "m.pt")],
+         match=r"no Dask scheduler answered at tcp://127.0.0.1:1"),
 ]
 
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import atexit
 import json
-import logging
 import os
 import shlex
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -321,15 +319,10 @@ def dask_client(*, local: bool = False) -> Any:
     workers = int(os.environ.get(WORKERS_ENV, "1") or 1)
     if not local or workers < 2:
         return None
-    from distributed import LocalCluster
+    from grnular_lib.parallel import local_client
 
-    with warnings.catch_warnings():  # start-up chatter (e.g. a busy dashboard port) is nothing for the reader
-        warnings.simplefilter("ignore")
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               silence_logs=logging.ERROR)
-        client = Client(cluster)
-    atexit.register(cluster.close)  # workers stop before the kernel does, quietly
-    atexit.register(client.close)
+    client = local_client(workers)
+    atexit.register(client.close)  # workers stop before the kernel does, quietly
     return client
 
 
