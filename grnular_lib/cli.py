@@ -133,6 +133,7 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="grnular", description="GRNUlar: simulate single-cell data from a GRN, train the unrolled models, infer and evaluate networks.")
     parser.add_argument("--version", action="version", version=f"grnular {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.commands = sub.choices  # name -> the sub-command's parser
     _register(sub, "simulate", load)
     _register(sub, "train", load)
 
@@ -191,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     command = next((a for a in argv if not a.startswith("-")), None)  # the top level has only --help and --version
     parser = build_parser(load=[command] if command in COMMANDS else [])
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # answered by the sub-command's parser, so that the message points to its --help
+        parser.commands.get(args.command, parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     with warnings.catch_warnings():
@@ -211,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:  # stdout closed early (`grnular evaluate … | head`): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 141
+        except MemoryError:  # a size no up-front check caught: one line, no traceback
+            print("grnular: error: ran out of memory; give a smaller problem (fewer genes, cells or graphs) or run on "
+                  "a machine with more memory (no output was written)", file=sys.stderr)
+            return 1
         except OSError as exc:  # the system refused a read or write (disk full, permissions): one line, no traceback
             where = f"{exc.filename}: " if exc.filename else ""
             print(f"grnular: error: {where}{exc.strerror or exc}; check the path, its permissions and the free space "

@@ -1,8 +1,37 @@
-"""The machine a run used, for the record next to measured times."""
+"""The machine a run uses: its description for the record next to measured times, and whether a job fits in its
+memory."""
 from __future__ import annotations
 
 import os
 import platform
+
+from .errors import InputError
+
+
+def physical_memory() -> int | None:
+    """Bytes of physical memory of this machine, or ``None`` where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_fits_in_memory(nbytes: float, what: str, fix: str) -> None:
+    """One :class:`InputError` line, before any allocation, when ``what`` needs more than this machine's memory.
+
+    Parameters
+    ----------
+    nbytes
+        Bytes the job's largest arrays need together (an estimate from their shapes).
+    what
+        The job and its size, e.g. ``"simulating 5 cell types × 50,000 genes × 200 cells"``.
+    fix
+        What to make smaller, e.g. ``"use fewer genes or cells"``.
+    """
+    total = physical_memory()
+    if total is not None and nbytes > total:
+        raise InputError(f"{what} needs about {nbytes / 2**30:,.3g} GiB of memory, more than this machine's "
+                         f"{total / 2**30:,.1f} GiB; {fix}")
 
 
 def hardware_description() -> dict[str, str]:
@@ -16,11 +45,8 @@ def hardware_description() -> dict[str, str]:
         cpu = names[0] if names else cpu
     except OSError:
         pass
-    mem = ""
-    try:
-        mem = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB"
-    except (ValueError, OSError, AttributeError):
-        pass
+    total = physical_memory()
+    mem = "" if total is None else f"{total / 2**30:.1f} GiB"
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none (CPU only)"
     return {"CPU": cpu, "cores available": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                                               else os.cpu_count()),

@@ -168,11 +168,14 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
     truth_genes = set(truth["Gene1"]) | set(truth["Gene2"])
     if not listed & truth_genes:
         folded = sorted({g.upper() for g in listed} & {g.upper() for g in truth_genes})
-        hint = f"; {len(folded)} match when case is ignored (e.g. {folded[0]}): write both in the same case" \
-            if folded else ""
+        fix = "check that both use the same gene identifiers (symbols vs Ensembl ids, species)"
+        if folded:
+            fix = f"{len(folded)} match when case is ignored (e.g. {folded[0]}): write both in the same case"
+        elif all(str(g).isdigit() for g in truth_genes) and {f"G{int(g)}" for g in truth_genes} & listed:
+            fix = ("the truth names genes by SERGIO's numeric ids, the edge list as G<id> as grnular simulate does: "
+                   "score against the network.csv that grnular simulate wrote")
         raise InputError(f"the edge list and the truth network have no gene in common (edge list: e.g. "
-                         f"{sorted(listed)[:3]}; truth: e.g. {sorted(truth_genes)[:3]}){hint}; check that both use "
-                         "the same gene identifiers (symbols vs Ensembl ids, species)")
+                         f"{sorted(listed)[:3]}; truth: e.g. {sorted(truth_genes)[:3]}); {fix}")
     loops = truth["Gene1"] == truth["Gene2"]
     unreachable = ~truth["Gene1"].isin(set(edges["TF"])) if protocol == "tf" else pd.Series(False, truth.index)
     if (loops | unreachable).all():

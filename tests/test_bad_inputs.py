@@ -162,6 +162,37 @@ def _check_train_card(d):
     assert "validation AUPRC" in (d / "m.card.md").read_text()
 
 
+def _users_data_named_like_output(d):
+    (d / "mydata").mkdir()
+    (d / "mydata" / "ExpressionData.csv.gz").write_bytes(gzip.compress(b",c0\nG0,1\n"))
+    return [*SIM, "--seed", "1", "-o", str(d / "mydata"), "--overwrite"]
+
+
+_INODES: dict[Path, int] = {}
+
+
+def _simulate_into_current_folder(d):
+    _INODES[d] = d.stat().st_ino
+    os.chdir(d)  # run_case goes back
+    return [*SIM, "--seed", "1", "-o", "."]
+
+
+def _check_current_folder_kept(d):
+    assert d.stat().st_ino == _INODES[d] and (d / "ExpressionData.csv.gz").is_file() and not list(d.glob(".*"))
+
+
+def _simulate_into_empty_folder(d):
+    (d / "sim").mkdir()
+    (d / "sim").chmod(0o2770)
+    return [*SIM, "--seed", "1", "-o", str(d / "sim")]
+
+
+def _check_folder_kept(d):
+    assert (d / "sim").stat().st_mode & 0o7777 == 0o2770
+    assert sorted(p.name for p in (d / "sim").iterdir()) == ["ExpressionData.csv.gz", "network.csv", "params.json",
+                                                                "tfs.txt"]
+
+
 def _simulate_twice(d, *, overwrite: bool, foreign: bool = False):
     from grnular_lib.cli import main
 
@@ -218,6 +249,19 @@ def _huge_k(d):
     (d / "inter.txt").write_text("2,2,0,1,1e38,1e38,2,2\n")
     return ["simulate", "--sergio-interactions", str(d / "inter.txt"), "--sergio-regulators", str(d / "regs.txt"),
             "--cells-per-type", "10", "--seed", "0", "-o", str(d / "sim")]
+
+
+def _sergio(d, inter: bytes = b"2,2,0,1,1.5,-2,2,2\n3,1,2,1,2\n", regs: bytes = b"0,1,0.5\n1,0.2,1\n",
+            *extra: str):
+    """``grnular simulate`` on SERGIO files with these bytes (a 4-gene GRN: G0, G1 → G2 → G3, 2 cell types)."""
+    (d / "inter.txt").write_bytes(inter)
+    (d / "regs.txt").write_bytes(regs)
+    return ["simulate", "--sergio-interactions", str(d / "inter.txt"), "--sergio-regulators", str(d / "regs.txt"),
+            "--cells-per-type", "10", "--seed", "0", *extra, "-o", str(d / "sim")]
+
+
+def _check_sergio_sim(d):
+    assert len(pd.read_csv(d / "sim" / "ExpressionData.csv.gz", index_col=0)) == 4
 
 
 def _evaluate(rows, truth_text="Gene1,Gene2\nG0,G3\nG1,G4\n"):
@@ -500,6 +544,17 @@ CASES: list[Case] = [
          expect="ok", check=_check_simulate_replaced),
     Case("simulate-foreign-files", "data loss", "… with --overwrite into a folder holding other files",
          lambda d: _simulate_twice(d, overwrite=True, foreign=True), match=r"did not write .*notes\.txt"),
+    Case("simulate-overwrite-users-data", "data loss", "`simulate -o mydata --overwrite` into a folder holding the "
+         "user's ExpressionData.csv.gz (replaced it before)", _users_data_named_like_output,
+         match=r"no params.json written by it, so they may be your data"),
+    Case("simulate-empty-output-name", "data loss", "`simulate -o ''` (wrote into the current folder and replaced "
+         "it before)", lambda d: [*SIM, "--seed", "1", "-o", ""], match=r"-o is empty"),
+    Case("simulate-into-current-folder", "data loss", "`simulate -o .` in an empty folder (replaced the shell's "
+         "current folder before)", _simulate_into_current_folder, expect="ok",
+         result="the files written into the current folder itself", check=_check_current_folder_kept),
+    Case("simulate-into-empty-folder", "data loss", "`simulate -o sim` into an existing empty folder with its own "
+         "permissions (replaced by a new folder before)", _simulate_into_empty_folder, expect="ok",
+         result="the files written into that folder, its permissions kept", check=_check_folder_kept),
     Case("infer-output-foreign-file", "data loss", "-o names an existing file that is not an edge list (a truth "
          "network, an .h5ad)", _output_exists(b"Gene1,Gene2\nG0,G3\n"), keep=("stdout.txt",),
          match=r"-o .*out.tsv already exists and is not an edge list written by this command; pass --overwrite",
@@ -745,6 +800,50 @@ CASES: list[Case] = [
     Case("simulate-sparsity-above-one", "misleading", "`simulate --sparsity 1.5` (named p_repression too before)",
          lambda d: [*SIM, "--seed", "3", "--sparsity", "1.5", "-o", str(d / "sim")],
          match=r"--sparsity 1.5 is a probability: use a value in \[0, 1\]$"),
+    # grnular simulate (an audit of 2026-12-03)
+    Case("simulate-sergio-gzip", "traceback", "`simulate --sergio-interactions I.txt.gz` (UnicodeDecodeError before)",
+         lambda d: _sergio(d, gzip.compress(b"2,2,0,1,1.5,-2,2,2\n3,1,2,1,2\n")), expect="ok",
+         result="read as the file itself", check=_check_sergio_sim),
+    Case("simulate-sergio-binary", "traceback", "a binary file as SERGIO's interaction file",
+         lambda d: _sergio(d, bytes(range(256))), match=r"inter.txt is not a text file"),
+    Case("simulate-sergio-bom-trailing-comma", "misleading", "a SERGIO file with a byte-order mark and lines "
+         "ending in a comma (refused before)", lambda d: _sergio(d, b"\xef\xbb\xbf2,2,0,1,1.5,-2,2,2,\n3,1,2,1,2,\n"),
+         expect="ok", result="read as without them", check=_check_sergio_sim),
+    Case("simulate-sergio-folder", "misleading", "a folder as SERGIO's interaction file (said it does not exist)",
+         lambda d: [*_sergio(d)[:2], str(d), *_sergio(d)[3:]], match=r"is a folder; give the path of SERGIO's"),
+    Case("simulate-sergio-empty", "misleading", "an empty interaction file (blamed gene G0 before)",
+         lambda d: _sergio(d, b""), match=r"inter.txt is empty"),
+    Case("simulate-sergio-swapped", "misleading", "the two SERGIO files swapped",
+         lambda d: _sergio(d, b"0,0.7,0.5\n1,0.2,1\n", b"2,2,0,1,1.5,-2,2,2\n3,1,2,1,2\n"),
+         match=r"n_regs 0.7 is not a non-negative whole number \(is it the regulator file\?"),
+    Case("simulate-sergio-huge-id", "traceback", "a gene id of 100,000,000 in the interaction file (MemoryError "
+         "before)", lambda d: _sergio(d, b"2,2,0,1,1.5,-2,2,2\n100000000,1,2,1,2\n"),
+         match=r"gene ids run to 100000000 but 99,999,997 of 0 … 100000000 appear in neither file"),
+    Case("simulate-huge-genes", "traceback", "`simulate --genes 100000000` (MemoryError before)",
+         lambda d: [*SIM[:1], "--genes", "100000000", *SIM[3:], "--seed", "0", "-o", str(d / "sim")],
+         match=r"a random GRN of 100,000,000 genes .* needs about .* GiB of memory, more than this machine's"),
+    Case("simulate-huge-sampling-state", "traceback", "`simulate --sampling-state 1000000000` (MemoryError before)",
+         lambda d: [*SIM, "--sampling-state", "1000000000", "--seed", "0", "-o", str(d / "sim")],
+         match=r"sampling state 1,000,000,000\) needs about .* GiB"),
+    Case("simulate-noise-params-negative", "misleading", "`simulate --noise-params -1` (named noise_q before)",
+         lambda d: [*SIM, "--noise-params", "-1", "--seed", "0", "-o", str(d / "sim")],
+         match=r"--noise-params -1.0: the noise amplitude must be >= 0"),
+    Case("simulate-outliers-above-one", "misleading", "`simulate --outliers 2` (named no option before, after the "
+         "simulation)", lambda d: [*SIM, "--outliers", "2", "--seed", "0", "-o", str(d / "sim")],
+         match=r"--outliers 2.0: the outlier-gene probability must lie in \[0, 1\]"),
+    Case("simulate-decay-too-large", "silent", "`simulate --decay 100` (Euler steps overshot, wrong steady "
+         "states)", lambda d: [*SIM, "--decay", "100", "--seed", "0", "-o", str(d / "sim")],
+         match=r"--decay 100.0: .* decay must be at most 50"),
+    Case("simulate-library-size-no-counts", "silent", "`simulate --library-size -100 0.4 --counts` (all zeros "
+         "without a word)", lambda d: [*SIM, "--library-size", "-100", "0.4", "--counts", "--seed", "0", "-o",
+                                      str(d / "sim")], expect="ok", result="the files, with a warning",
+         match=r"every value is 0 after technical noise: --library-size takes the mean and scale of the log"),
+    Case("simulate-unknown-option", "misleading", "`simulate --noise-amplitude 1` (pointed to grnular --help)",
+         lambda d: [*SIM, "--noise-amplitude", "1", "--seed", "0", "-o", str(d / "sim")],
+         match=r"unrecognized arguments: --noise-amplitude 1 \(see `grnular simulate --help`\)"),
+    Case("evaluate-sergio-ids", "misleading", "SERGIO's gt_GRN.csv (numeric ids) against an edge list of "
+         "grnular simulate's G<id> genes", _evaluate(GOOD_EDGES, "0,3\n1,4\n"),
+         match=r"the truth names genes by SERGIO's numeric ids, .* score against the network.csv"),
     # where the parallel parts run (--workers, --scheduler)
     Case("workers-zero", "also", "`infer --method grnboost2 --workers 0`",
          lambda d: infer_argv(d, beeline(d), "--workers", "0", method="grnboost2"),
@@ -797,6 +896,14 @@ _SIGNAL_SCRIPT = textwrap.dedent("""
 
 def run_case(case: Case, d: Path) -> tuple[int, str]:
     """Build the case in ``d``, run it; (exit status, stderr). Files made by the setup are listed in ``d/.before``."""
+    cwd = os.getcwd()
+    try:
+        return _run_case(case, d)
+    finally:
+        os.chdir(cwd)
+
+
+def _run_case(case: Case, d: Path) -> tuple[int, str]:
     from grnular_lib.cli import main
 
     argv = case.make(d)

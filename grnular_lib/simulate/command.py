@@ -30,8 +30,12 @@ def register(subparsers) -> None:
     """Add the ``simulate`` sub-command to ``subparsers``."""
     p = subparsers.add_parser(
         "simulate", help="simulate scRNA-seq data from a GRN with the SERGIO model (random GRN or SERGIO's files)",
-        description="Simulate steady-state single-cell expression with the SERGIO model. Writes ExpressionData.csv.gz "
-                    "(genes x cells), network.csv, tfs.txt and params.json into DIR.")
+        description="Simulate steady-state single-cell expression with the SERGIO model. Writes into DIR: "
+                    "ExpressionData.csv.gz (genes x cells, BEELINE's layout; ExpressionData.h5ad, cells x genes, with "
+                    "--format h5ad), network.csv (Gene1,Gene2,Type: the true edges, Type + or -), tfs.txt (every gene "
+                    "with a target, one per line: the TF list for grnular infer --tfs) and params.json (every "
+                    "setting, for a rerun). Cells are named type<k>_cell<i>. Genes are named G0, G1, ... (with "
+                    "SERGIO's files, G<id> for SERGIO's gene id).")
     g = p.add_argument_group("random GRN (paper §3.2; the default)")
     g.add_argument("--genes", type=int, help=f"number of genes (default {RANDOM_DEFAULTS['genes']})")
     g.add_argument("--tf-ratio", type=float, help=f"fraction of TFs (default {RANDOM_DEFAULTS['tf_ratio']})")
@@ -43,14 +47,22 @@ def register(subparsers) -> None:
     g.add_argument("--sergio-interactions", metavar="FILE", help="Interaction_cID_*.txt")
     g.add_argument("--sergio-regulators", metavar="FILE", help="Regs_cID_*.txt (cell types = its rate columns)")
     g = p.add_argument_group("SERGIO engine")
-    g.add_argument("--cells-per-type", type=int, required=True, metavar="C")
-    g.add_argument("--noise-params", type=float, default=0.1, metavar="q", help="intrinsic noise q (default 0.1)")
-    g.add_argument("--decay", type=float, default=1.0, help="decay rate (default 1)")
-    g.add_argument("--sampling-state", type=int, default=15, metavar="S", help="default 15")
-    g.add_argument("--noise-type", choices=["sp", "spd", "dpd"], default="dpd")
+    g.add_argument("--cells-per-type", type=int, required=True, metavar="C",
+                   help="cells sampled per cell type (DS data: 300)")
+    g.add_argument("--noise-params", type=float, default=0.1, metavar="q",
+                   help="amplitude q of the intrinsic (biological) noise (default 0.1, the paper's; DS data: 1)")
+    g.add_argument("--decay", type=float, default=1.0,
+                   help="decay rate λ of every gene (default 1, the paper's; DS data: 0.8)")
+    g.add_argument("--sampling-state", type=int, default=15, metavar="S",
+                   help="cells are drawn from the last S × C steps of each steady-state run (default 15, as SERGIO)")
+    g.add_argument("--noise-type", choices=["sp", "spd", "dpd"], default="dpd",
+                   help="SERGIO's noise type: sp (production only), spd (production and decay, one term), dpd "
+                        "(production and decay, two terms; default, as in DS data)")
     g = p.add_argument_group("technical noise (applied in this order: outliers, library size, dropout, counts)")
     g.add_argument("--outliers", type=float, metavar="PROB", help="outlier-gene probability (DS data: 0.01)")
-    g.add_argument("--library-size", type=float, nargs=2, metavar=("MEAN", "SCALE"), help="DS data: 4.6 0.4")
+    g.add_argument("--library-size", type=float, nargs=2, metavar=("MEAN", "SCALE"),
+                   help="rescale each cell to a library size drawn log-normal: MEAN and SCALE of its logarithm "
+                        "(DS data: 4.6 0.4, about 100 per cell)")
     g.add_argument("--dropout-shape", type=float, metavar="k", help="DS data 6.5, paper 20")
     g.add_argument("--dropout-percentile", type=float, metavar="p", help="DS data 82, paper 25/50/75")
     g.add_argument("--counts", action="store_true", help="Poisson UMI counts at the end")
@@ -58,7 +70,8 @@ def register(subparsers) -> None:
     g.add_argument("--clean-too", action="store_true", help="also write the data before technical noise")
     g.add_argument("--format", choices=["csv", "h5ad"], default="csv",
                    help="csv: ExpressionData.csv.gz, genes x cells (default); h5ad: ExpressionData.h5ad, cells x genes")
-    g.add_argument("--seed", type=int, required=True)
+    g.add_argument("--seed", type=int, required=True,
+                   help="random seed, 0 to 2**32 - 1: the same seed and options give the same files")
     g.add_argument("-o", "--output", required=True, metavar="DIR",
                    help="output directory: new or empty, or one written by an earlier run with --overwrite")
     g.add_argument("--overwrite", action="store_true",
@@ -86,14 +99,16 @@ def _build_grn(args: argparse.Namespace, rng_seed):
     return grn, {"source": "random_grn", **params}
 
 
-def _write_expression(x: np.ndarray, genes: list[str], cells: list[str], cell_types: np.ndarray, path: Path,
-                      fmt: str) -> None:
-    """Write cells × genes ``x``: BEELINE csv.gz (genes × cells) or h5ad (cells × genes)."""
+def _write_expression(x: np.ndarray, genes: list[str], cells: list[str], cell_types: np.ndarray, tfs: list[str],
+                      path: Path, fmt: str) -> None:
+    """Write cells × genes ``x``: BEELINE csv.gz (genes × cells) or h5ad (cells × genes, ``obs['cell_type']`` and
+    ``var['is_tf']``, the genes of tfs.txt)."""
     if fmt == "h5ad":
         import anndata
 
         obs = pd.DataFrame({"cell_type": pd.Categorical([f"type{b}" for b in cell_types])}, index=cells)
-        anndata.AnnData(X=np.asarray(x, dtype=np.float32), obs=obs, var=pd.DataFrame(index=genes)).write_h5ad(path)
+        var = pd.DataFrame({"is_tf": np.isin(genes, tfs)}, index=genes)
+        anndata.AnnData(X=np.asarray(x, dtype=np.float32), obs=obs, var=var).write_h5ad(path)
     else:
         _write_csv_gz(x.T, genes, cells, path)
 
@@ -130,9 +145,19 @@ def _is_output_file(name: str) -> bool:
     return any(name == pattern.format(ext=ext) for pattern in OUTPUT_FILES for ext in ("csv.gz", "h5ad"))
 
 
+def _earlier_run(out: Path) -> bool:
+    """Whether ``out`` holds a ``params.json`` written by ``grnular simulate`` (the mark of an earlier run)."""
+    try:
+        params = json.loads((out / "params.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(params, dict) and "grnular_lib_version" in params and "seeding" in params
+
+
 def _check_output_dir(out: Path, overwrite: bool) -> Path:
-    """The output folder (a link resolved), refused when it holds files and ``--overwrite`` was not given, or when
-    it holds files that no run of ``grnular simulate`` writes."""
+    """The output folder (a link resolved), refused when it holds files and ``--overwrite`` was not given, when it
+    holds files that no run of ``grnular simulate`` writes, when its files were not written by such a run (no
+    ``params.json`` of it), or when the current folder lies inside it."""
     out = out.resolve() if out.is_symlink() else Path(os.path.abspath(out))
     if not out.is_dir():
         return out
@@ -141,27 +166,36 @@ def _check_output_dir(out: Path, overwrite: bool) -> Path:
     if foreign:
         raise InputError(f"-o {out} already holds files that grnular simulate did not write (e.g. {foreign[:3]}); "
                          "give a new or empty directory")
+    if present and not _earlier_run(out):
+        raise InputError(f"-o {out} holds files named like grnular simulate's ({', '.join(present)}) but no "
+                         "params.json written by it, so they may be your data; give a new or empty directory")
     if present and not overwrite:
         raise InputError(f"-o {out} already holds the output of an earlier run ({', '.join(present)}); pass "
                          "--overwrite to replace it, or give a new or empty directory")
     return out
 
 
-def _replace_dir(new: Path, out: Path) -> None:
-    """Put the folder ``new`` at ``out``, replacing an earlier run's folder as a whole (never a mix of both)."""
+def _move_into(new: Path, out: Path) -> None:
+    """Put the files of the folder ``new`` at ``out``: by renaming ``new`` when ``out`` does not exist; otherwise
+    (an empty folder or an earlier run's) file by file, the earlier run's other output files removed, with Ctrl-C and
+    SIGTERM held back meanwhile so that ``out`` never holds a mix of both runs. ``out`` itself stays (its
+    permissions, and the shell's current folder when it is ``out``)."""
     if not out.exists():
         os.replace(new, out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        os.replace(out, old / out.name)
-        try:
-            os.replace(new, out)
-        except BaseException:
-            os.replace(old / out.name, out)
-            raise
+        written = {p.name for p in new.iterdir()}
+        for name in sorted(written):
+            os.replace(new / name, out / name)
+        for p in out.iterdir():
+            if p.name not in written and _is_output_file(p.name):
+                p.unlink()
     finally:
-        shutil.rmtree(old, ignore_errors=True)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _check_finite_options(args: argparse.Namespace) -> None:
@@ -176,8 +210,9 @@ def _check_finite_options(args: argparse.Namespace) -> None:
 
 def _check_finite(clean: np.ndarray, noisy: np.ndarray, genes: list[str], args: argparse.Namespace) -> None:
     """Refuse to write an overflowing simulation (NaN or infinite values, e.g. from huge production rates)."""
-    engine_fix = ("the production rates are too large for float32 — lower the interaction strengths K or basal rates "
-                  f"(SERGIO files), --sampling-state {args.sampling_state}, or raise --decay")
+    engine_fix = ("the production rates are too large for float32 — lower the interaction strengths K, the Hill "
+                  f"coefficients or the basal rates (SERGIO files) or --noise-params {args.noise_params:g}, or raise "
+                  f"--decay {args.decay:g}")
     noise_fix = ("the technical noise scaled them beyond float32 — --library-size takes the mean and scale of the "
                  "log library size (DS data: 4.6 0.4); lower them")
     for name, x, fix in (("", clean, engine_fix), (" after technical noise", noisy, noise_fix)):
@@ -189,7 +224,9 @@ def _check_finite(clean: np.ndarray, noisy: np.ndarray, genes: list[str], args: 
 
 #: the library's parameter names, as its messages spell them, and the options of this command that set them
 _OPTION_OF = {"n_genes": "--genes", "tf_ratio": "--tf-ratio", "sparsity": "--sparsity", "n_cell_types": "--cell-types",
-              "cells_per_type": "--cells-per-type", "sampling_state": "--sampling-state", "decay": "--decay"}
+              "cells_per_type": "--cells-per-type", "sampling_state": "--sampling-state", "decay": "--decay",
+              "noise_q": "--noise-params", "outlier_prob": "--outliers", "library_size": "--library-size",
+              "dropout_shape": "--dropout-shape", "dropout_percentile": "--dropout-percentile"}
 
 
 def _in_option_terms(exc: InputError) -> InputError:
@@ -212,6 +249,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     from ..outputs import check_output
     from ..seeds import check_seed
 
+    check_output(args.output, option="-o", directory=True)  # an empty -o, first: it would name the current folder
     out = _check_output_dir(Path(args.output), args.overwrite)
     check_output(out, option="-o", directory=True, inputs=(args.sergio_interactions, args.sergio_regulators))
     _check_finite_options(args)
@@ -222,11 +260,14 @@ def run_simulate(args: argparse.Namespace) -> int:
         raise _in_option_terms(exc) from None
     if (args.dropout_shape is None) != (args.dropout_percentile is None):
         raise InputError("dropout needs both --dropout-shape and --dropout-percentile (e.g. 20 and 50)")
-    settings = SimulationSettings(
-        cells_per_type=args.cells_per_type, noise_q=args.noise_params, decay=args.decay,
-        sampling_state=args.sampling_state, noise_type=args.noise_type, outlier_prob=args.outliers,
-        library_size=tuple(args.library_size) if args.library_size else None, dropout_shape=args.dropout_shape,
-        dropout_percentile=args.dropout_percentile, counts=args.counts)
+    try:
+        settings = SimulationSettings(
+            cells_per_type=args.cells_per_type, noise_q=args.noise_params, decay=args.decay,
+            sampling_state=args.sampling_state, noise_type=args.noise_type, outlier_prob=args.outliers,
+            library_size=tuple(args.library_size) if args.library_size else None, dropout_shape=args.dropout_shape,
+            dropout_percentile=args.dropout_percentile, counts=args.counts)
+    except InputError as exc:
+        raise _in_option_terms(exc) from None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an overflow is reported below, once
         try:
@@ -237,19 +278,27 @@ def run_simulate(args: argparse.Namespace) -> int:
             raise _in_option_terms(exc) from None
         noisy = apply_noise_chain(clean, settings, np.random.default_rng(noise_seed))
     _check_finite(clean, noisy, grn.genes, args)
+    if not clean.any():
+        warnings.warn("every simulated value is 0: the master regulators' basal rates are all 0 in every cell type; "
+                      "give them positive rates (Regs_cID file)", stacklevel=2)
+    elif not noisy.any():
+        warnings.warn("every value is 0 after technical noise: --library-size takes the mean and scale of the log "
+                      "library size (DS data: 4.6 0.4, about 100 counts per cell), so a small mean leaves no counts",
+                      stacklevel=2)
     B, G, C = clean.shape
     cells, types = cell_names(B, C), np.repeat(np.arange(B), C)
     ext = "h5ad" if args.format == "h5ad" else "csv.gz"
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    # a new folder is written beside it and renamed; an existing one is written into (see _move_into)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out if out.is_dir() else out.parent))
     umask = os.umask(0)
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output directory gets the usual permissions
     try:
-        _write_expression(noisy.transpose(0, 2, 1).reshape(B * C, G), grn.genes, cells, types,
+        _write_expression(noisy.transpose(0, 2, 1).reshape(B * C, G), grn.genes, cells, types, grn.tfs,
                           tmp / f"ExpressionData.{ext}", args.format)
         if args.clean_too:
-            _write_expression(clean.transpose(0, 2, 1).reshape(B * C, G), grn.genes, cells, types,
+            _write_expression(clean.transpose(0, 2, 1).reshape(B * C, G), grn.genes, cells, types, grn.tfs,
                               tmp / f"ExpressionData-clean.{ext}", args.format)
         grn.to_network_frame().to_csv(tmp / "network.csv", index=False)
         (tmp / "tfs.txt").write_text("".join(f"{t}\n" for t in grn.tfs))
@@ -257,7 +306,7 @@ def run_simulate(args: argparse.Namespace) -> int:
                   "settings": settings.to_dict(), "dt": 0.01, "format": args.format,
                   "grnular_lib_version": __version__, "seeding": "SeedSequence(seed).spawn(3): graph, engine, noise"}
         (tmp / "params.json").write_text(json.dumps(params, indent=2) + "\n")
-        _replace_dir(tmp, out)
+        _move_into(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"wrote {B * C} cells x {G} genes ({len(grn.K)} edges) to {out}", file=sys.stderr)

@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..environment import check_fits_in_memory
 from ..errors import InputError
 
 
@@ -237,8 +238,12 @@ def random_grn(n_genes: int = 100, *, tf_ratio: float = 0.1, sparsity: float = 0
         if not 0 <= value <= 1:
             raise InputError(f"{name}={value} is a probability: use a value in [0, 1]")
     check_edge_parameters(n_cell_types, k_range, low_rate, high_rate)
-    rng = np.random.default_rng(seed)
     n_tf = min(n_genes - 1, max(1, int(round(tf_ratio * n_genes))))
+    # the TFs × genes draws of the edges and the master regulators' rates per cell type
+    check_fits_in_memory(10.0 * n_tf * n_genes + 24.0 * n_genes * n_cell_types,
+                         f"a random GRN of {n_genes:,} genes ({n_tf:,} TFs) and {n_cell_types:,} cell types",
+                         "use fewer genes, a smaller TF ratio or fewer cell types")
+    rng = np.random.default_rng(seed)
     tf_idx = np.sort(rng.choice(n_genes, n_tf, replace=False)) if tfs_anywhere else np.arange(n_tf)
     is_tf = np.zeros(n_genes, dtype=bool)
     is_tf[tf_idx] = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from .settings import SimulationSettings
+from .settings import SimulationSettings, check_dropout, check_library_size, check_outlier_prob
 
 
 def _check(x: np.ndarray) -> np.ndarray:
@@ -28,8 +28,7 @@ def add_outlier_genes(x: np.ndarray, prob: float, *, mean: float = 0.8, scale: f
     ``mean`` and ``scale`` are the mean and standard deviation of the underlying normal (numpy's parameterisation).
     """
     x = _check(x)
-    if not 0 <= prob <= 1:
-        raise InputError(f"outlier probability {prob} must lie in [0, 1] (SERGIO's DS data use 0.01)")
+    check_outlier_prob(prob)
     outlier = rng.random(x.shape[1]) < prob
     factor = np.ones(x.shape[1])
     factor[outlier] = rng.lognormal(mean, scale, size=int(outlier.sum()))
@@ -42,8 +41,7 @@ def scale_library_size(x: np.ndarray, mean: float, scale: float, *, rng: np.rand
     Cells with no expression stay 0.
     """
     x = _check(x)
-    if not scale >= 0:
-        raise InputError(f"library-size scale {scale} must be >= 0 (SERGIO's DS data use mean 4.6, scale 0.4)")
+    check_library_size(mean, scale)
     size = rng.lognormal(mean, scale, size=(x.shape[0], 1, x.shape[2]))
     total = x.sum(axis=1, keepdims=True, dtype=np.float64)
     factor = np.divide(size, total, out=np.zeros_like(size), where=total > 0)
@@ -54,10 +52,7 @@ def apply_dropout(x: np.ndarray, shape: float, percentile: float, *, rng: np.ran
     """Keep each entry with probability ``1 / (1 + exp(−shape · (log(x+1) − m)))``, ``m`` the ``percentile``-th
     percentile of ``log(x+1)`` over the whole array; dropped entries become 0."""
     x = _check(x)
-    if not 0 <= percentile <= 100:
-        raise InputError(f"dropout percentile {percentile} must lie in [0, 100] (DS data: 82; paper: 25, 50, 75)")
-    if not shape > 0:
-        raise InputError(f"dropout shape {shape} must be > 0 (DS data: 6.5; paper: 20)")
+    check_dropout(shape, percentile)
     y = np.log1p(x.astype(np.float64))
     m = np.percentile(y, percentile)
     keep_prob = 0.5 * (1.0 + np.tanh(0.5 * shape * (y - m)))  # the logistic function, without overflow

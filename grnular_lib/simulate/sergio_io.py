@@ -2,10 +2,12 @@
 
 Interaction file, one row per target gene, no header: ``target, n_regs, reg_1..reg_n, K_1..K_n, coop_1..coop_n``.
 Regulator file, one row per master regulator: ``id, rate_type_0 .. rate_type_{B-1}``. Ids are 0-based and often
-written as floats (``53.0``); gene ``i`` is named ``G{i}``.
+written as floats (``53.0``); gene ``i`` is named ``G{i}``. Either file may be gzip-compressed, start with a UTF-8
+byte-order mark or end its lines in a comma.
 """
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 
@@ -16,25 +18,49 @@ from ..outputs import atomic_write
 from .graph import GRN
 
 
-def _rows(path: Path):
-    """(line number, numeric fields) for every non-empty line; a non-numeric field names the file and line."""
+def _lines(path: Path) -> list[str]:
+    """The text lines of a SERGIO file (gzip-compressed or not; a UTF-8 byte-order mark is dropped)."""
+    if path.is_dir():
+        raise InputError(f"SERGIO file {path} is a folder; give the path of SERGIO's interaction or regulator file "
+                         "inside it (Interaction_cID_*.txt, Regs_cID_*.txt)")
     if not path.is_file():
         raise InputError(f"SERGIO file {path} does not exist; give the path of SERGIO's interaction/regulator file")
-    with open(path) as fh:
-        for number, line in enumerate(fh, start=1):
-            text = line.strip()
-            if not text:
-                continue
-            fields = [f.strip() for f in text.split(",")]
-            try:
-                values = [float(f) for f in fields]
-            except ValueError:
-                bad = next(f for f in fields if not _is_float(f))
-                raise InputError(f"{path}, line {number}: field {bad!r} is not a number; SERGIO files hold only "
-                                 "comma-separated numbers") from None
-            if not all(np.isfinite(values)):
-                raise InputError(f"{path}, line {number}: non-finite number; give finite values")
-            yield number, values
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"SERGIO file {path} is a damaged gzip file ({exc}); give the file itself") from None
+    try:
+        if b"\x00" in data:
+            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"SERGIO file {path} is not a text file; give SERGIO's comma-separated interaction or "
+                         "regulator file") from None
+    return text.splitlines()
+
+
+def _rows(path: Path):
+    """(line number, numeric fields) for every non-empty line; a non-numeric field names the file and line; an
+    empty trailing field (a line ending in a comma) is dropped."""
+    lines = _lines(path)
+    if not any(line.strip() for line in lines):
+        raise InputError(f"SERGIO file {path} is empty; give SERGIO's interaction or regulator file")
+    for number, line in enumerate(lines, start=1):
+        text = line.strip().rstrip(",").rstrip()
+        if not text:
+            continue
+        fields = [f.strip() for f in text.split(",")]
+        try:
+            values = [float(f) for f in fields]
+        except ValueError:
+            bad = next(f for f in fields if not _is_float(f))
+            raise InputError(f"{path}, line {number}: field {bad!r} is not a number; SERGIO files hold only "
+                             "comma-separated numbers") from None
+        if not all(np.isfinite(values)):
+            raise InputError(f"{path}, line {number}: non-finite number; give finite values")
+        yield number, values
 
 
 def _is_float(text: str) -> bool:
@@ -45,9 +71,9 @@ def _is_float(text: str) -> bool:
     return True
 
 
-def _gene_id(value: float, path: Path, number: int) -> int:
+def _gene_id(value: float, path: Path, number: int, what: str = "gene id", hint: str = "") -> int:
     if value != int(value) or value < 0:
-        raise InputError(f"{path}, line {number}: gene id {value} is not a non-negative whole number")
+        raise InputError(f"{path}, line {number}: {what} {value:g} is not a non-negative whole number{hint}")
     return int(value)
 
 
@@ -82,7 +108,9 @@ def read_sergio(interactions: str | os.PathLike, regulators: str | os.PathLike) 
             raise InputError(f"{interactions}, line {number}: expected target, n_regs, regulators, K's and Hill "
                              "coefficients")
         target = _gene_id(f[0], interactions, number)
-        n = _gene_id(f[1], interactions, number)
+        n = _gene_id(f[1], interactions, number, "n_regs",
+                     " (is it the regulator file? --sergio-interactions takes Interaction_cID_*.txt, "
+                     "--sergio-regulators Regs_cID_*.txt)")
         if n == 0 or len(f) != 2 + 3 * n:
             raise InputError(f"{interactions}, line {number}: n_regs = {f[1]:g} needs {2 + 3 * n} fields "
                              f"(target, n_regs, {n} regulators, {n} K's, {n} Hill coefficients) but the line has "
@@ -119,13 +147,20 @@ def read_sergio(interactions: str | os.PathLike, regulators: str | os.PathLike) 
             raise InputError(f"{regulators}, line {number}: G{gene} is a master regulator but also a target on "
                              f"line {target_line[gene]} of {interactions}; a master regulator has no regulators")
         if gene in master_line:
-            raise InputError(f"{regulators}, line {number}: G{gene} was already listed on line {master_line[gene]}")
+            raise InputError(f"{regulators}, line {number}: G{gene} was already listed on line {master_line[gene]}; "
+                             "list each master regulator once, with one rate per cell type")
         master_line[gene] = number
         masters.append(gene)
         rates.append(f[1:])
     if not masters:
         raise InputError(f"{regulators} lists no master regulator; a GRN needs at least one gene with basal rates")
     n_genes = 1 + max([*reg, *tgt, *masters])
+    listed = {*reg, *tgt, *masters}
+    if len(listed) < n_genes:  # before GRN allocates n_genes of everything
+        missing = next(i for i in range(n_genes) if i not in listed)
+        raise InputError(f"{interactions} + {regulators}: gene ids run to {n_genes - 1} but {n_genes - len(listed):,} "
+                         f"of 0 … {n_genes - 1} appear in neither file (e.g. G{missing}); SERGIO numbers the genes "
+                         "0 … n−1, each a target or a master regulator")
     try:
         return GRN(genes=[f"G{i}" for i in range(n_genes)], regulator=reg, target=tgt, K=K, hill=coop,
                    master_regulators=masters, basal_rates=np.array(rates))

@@ -7,6 +7,28 @@ from ..errors import InputError
 from .engine import NOISE_TYPES
 
 
+def check_outlier_prob(prob: float) -> None:
+    """Refuse an outlier-gene probability outside [0, 1]."""
+    if not 0 <= prob <= 1:
+        raise InputError(f"outlier_prob={prob}: the outlier-gene probability must lie in [0, 1] (SERGIO's DS data "
+                         "use 0.01)")
+
+
+def check_library_size(mean: float, scale: float) -> None:
+    """Refuse a negative scale of the log library size."""
+    if not scale >= 0:
+        raise InputError(f"library_size={mean:g} {scale:g}: the scale of the log library size must be >= 0 (SERGIO's "
+                         "DS data use mean 4.6, scale 0.4)")
+
+
+def check_dropout(shape: float, percentile: float) -> None:
+    """Refuse a dropout percentile outside [0, 100] or a shape ≤ 0."""
+    if not 0 <= percentile <= 100:
+        raise InputError(f"dropout_percentile={percentile}: must lie in [0, 100] (DS data: 82; paper: 25, 50, 75)")
+    if not shape > 0:
+        raise InputError(f"dropout_shape={shape}: must be > 0 (DS data: 6.5; paper: 20)")
+
+
 @dataclass
 class SimulationSettings:
     """Everything that turns a GRN into expression data (besides the seed).
@@ -46,6 +68,11 @@ class SimulationSettings:
             if len(self.library_size) != 2:
                 raise InputError(f"library_size={self.library_size!r}: give (mean, scale), e.g. (4.6, 0.4)")
             self.library_size = (float(self.library_size[0]), float(self.library_size[1]))
+            check_library_size(*self.library_size)
+        if self.outlier_prob is not None:
+            check_outlier_prob(self.outlier_prob)
+        if self.dropout_shape is not None:
+            check_dropout(self.dropout_shape, self.dropout_percentile)
         self.counts = bool(self.counts)
 
     @property
