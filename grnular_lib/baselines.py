@@ -295,12 +295,26 @@ def arboreto_scores(X: np.ndarray, tf_index: np.ndarray | None = None, *, method
         with dask_client(client) as own:
             return arboreto_scores(X, tf_index, method=method, seed=seed, client=own, chunk_size=chunk_size,
                                    **regressor_kwargs)
-    if client is not None:
-        X_f = client.scatter(X, broadcast=True)
-        futures = [client.submit(_fit_targets, X_f, regs, c, kind, kwargs, seed, pure=False) for c in chunks]
-        parts = client.gather(futures)
-    else:
-        parts = [_fit_targets(X, regs, c, kind, kwargs, seed) for c in chunks]
+    from tqdm import tqdm
+
+    # a bar in a terminal only (disable=None): not in notebooks, logs or tests
+    with tqdm(total=d, desc=method, unit="target", disable=None, leave=False) as bar:
+        if client is not None:
+            from distributed import as_completed
+
+            X_f = client.scatter(X, broadcast=True)
+            futures = {client.submit(_fit_targets, X_f, regs, c, kind, kwargs, seed, pure=False): k
+                       for k, c in enumerate(chunks)}
+            done: dict[int, tuple] = {}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                bar.update(len(chunks[futures[future]]))
+            parts = [done[k] for k in range(len(chunks))]
+        else:
+            parts = []
+            for c in chunks:
+                parts.append(_fit_targets(X, regs, c, kind, kwargs, seed))
+                bar.update(len(c))
     S = np.zeros((d, d))
     for r, c, v, _ in parts:
         S[r, c] = v
