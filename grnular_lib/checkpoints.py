@@ -129,6 +129,16 @@ def shipped_training_range(name: str) -> tuple[str, int, int] | None:
     return (members[0][0], max(r.cells[0] for _, r in members), min(r.cells[1] for _, r in members))
 
 
+def shipped_general_setting(name: str) -> Any | None:
+    """The ranges of the ``general`` distribution (:class:`~grnular_lib.simulate.general.GeneralSetting`) that a
+    shipped checkpoint, or every member of a shipped ensemble, was trained on; ``None`` for other training data or
+    members trained on different versions."""
+    members = _shipped_general_ranges(name)
+    if members is None or len({r.version for _, r in members}) != 1:
+        return None
+    return members[0][1]
+
+
 #: Shipped ensembles that :func:`checkpoint_for_cells` may choose instead of a method's default: their members were
 #: trained with the default's command, on the default's or another range of cells (``--general-version``), with or
 #: without its ranking loss (``--ranking-weight``)

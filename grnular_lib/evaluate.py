@@ -1,4 +1,4 @@
-"""The evaluation harness every notebook calls: methods × datasets → one tidy results table.
+"""The evaluation harness: methods × datasets → one tidy results table.
 
 Dataset names carry the labels of a row (the loaders' convention): parts separated by ``/``; a part ``rep<k>`` is
 the replicate, a part naming a ground-truth network (:data:`NETWORK_NAMES`) is the network, the remaining parts

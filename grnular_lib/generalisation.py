@@ -1,6 +1,6 @@
 """Does a model generalise? Held-out conditions, every method on each, and each cell's margin over the best peer.
 
-The harness behind ``benchmarks/generalisation.py`` and the book's chapter of the same question. A *cell* is one
+The harness behind ``benchmarks/generalisation.py``. A *cell* is one
 held-out condition with one or more datasets:
 
 - simulated cells: ``n_genes`` × noise (``clean``, ``dropout-50``, ``ds``) × graph family (``random``,

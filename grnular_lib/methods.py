@@ -1,6 +1,6 @@
 """The one registry of network-inference methods: name, display label, TF use, kind, engine, caching.
 
-Every other module (``infer``, ``baselines``, ``models``, ``sweep``, the plots, the book, the benchmarks) reads the
+Every other module (``infer``, ``baselines``, ``models``, ``sweep``, the plots) and every comparison reads the
 method lists and labels from here. Adding a method is one :class:`Method` record in :data:`METHODS` plus the code of its
 engine. The module is plain data: importing it loads neither torch nor any engine.
 
@@ -14,7 +14,7 @@ kind
 tfs
     ``"required"``: scores TF → gene edges only and needs a TF list. ``"optional"``: with a TF list only TF rows are
     scored; without one every gene is a candidate regulator (arboreto's ``tf_names='all'``). ``"none"``: a method of
-    the paper's "without TFs" comparison (GLAD, GLASSO); it is run without a TF list in the book's sweeps.
+    the paper's "without TFs" comparison (GLAD, GLASSO); it is run without a TF list in comparisons.
 engine
     Which code computes the scores: ``"unrolled"`` (:func:`grnular_lib.models.predict`, a shipped or user
     checkpoint), ``"baselines"`` (:func:`grnular_lib.baselines.baseline_scores`) or ``"regdiffusion"``
@@ -81,7 +81,7 @@ class Method:
 
     @property
     def uses_tfs(self) -> bool:
-        """The method takes a TF list in the book's comparisons ("with TFs")."""
+        """The method takes a TF list in comparisons ("with TFs")."""
         return self.tfs != "none"
 
     @property
@@ -107,7 +107,7 @@ def _registry(*records: Method) -> dict[str, Method]:
     return out
 
 
-#: Every method, in the order of the book's tables: learned models, baselines, floors.
+#: Every method, in the order of comparison tables: learned models, baselines, floors.
 METHODS: dict[str, Method] = _registry(
     Method("grnular", "GRNUlar", "learned", "required", "unrolled", False, True,
            "unrolled GRNUlar, the paper's model"),
@@ -140,7 +140,7 @@ METHODS: dict[str, Method] = _registry(
 
 
 #: The method ``infer`` and ``grnular infer`` run when none is named: the project's best model trained on the broad
-#: ``general`` distribution (see the README's comparison and the chapter "Does it generalise?").
+#: ``general`` distribution (see the README's comparison).
 DEFAULT_METHOD = "grnular-rank"
 
 

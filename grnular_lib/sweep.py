@@ -1,4 +1,4 @@
-"""Run several methods over many datasets and conditions, and summarise the scores: the harness behind the book's
+"""Run several methods over many datasets and conditions, and summarise the scores: the harness behind method
 comparisons and the benchmarks.
 
 A *run* is one method with or without the TF list (:class:`MethodRun`); :func:`score_runs` scores every run on every

@@ -1,8 +1,8 @@
 """The one training recipe of the unrolled models: simulate a training and a validation corpus of a setting, then
 meta-train (:func:`grnular_lib.train.meta_train`) and keep the best validation epoch.
 
-``grnular train``, the book's training chapter and the benchmarks all call :func:`train_model`, so a checkpoint made
-by any of them can be remade by the others from its training record (:attr:`TrainingRun.record`).
+``grnular train``, the benchmarks and any other caller go through :func:`train_model`, so a checkpoint made by
+any of them can be remade by the others from its training record (:attr:`TrainingRun.record`).
 
 Seeds: the corpora of a run with seed ``s`` are simulated from :func:`corpus_seeds` (``1000 + 2·s`` and
 ``1000 + 2·s + 1``); test graphs come from other seeds (:data:`grnular_lib.sweep.TEST_SEED_BASE`), so a test graph

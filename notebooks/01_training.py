@@ -26,18 +26,18 @@
 # Settings profile: smoke (seconds), quick (the default book) or paper (the full settings); its values are in
 # notebooks/params/<profile>.yaml. Every parameter below left at None takes the profile's value.
 profile: str = "quick"  # settings profile: smoke, quick or paper
-train_methods: "Optional[list[str]]" = None  # models to meta-train: grnular, grnular-base, glad, glad-tf
+train_methods: "Optional[list[str]]" = None  # models to meta-train: grnular, grnular-base, grnular-jac, glad, glad-tf
 model_setting: "Optional[str]" = None  # shipped checkpoints <method>-<model_setting> to use or compare (e.g. clean, dropout25)
-reproduce_shipped: "Optional[bool]" = None  # repeat the exact training of the shipped checkpoints (their stored settings)
+reproduce_shipped: "Optional[bool]" = None  # repeat the shipped checkpoints' training (their stored settings replace the sizes below)
 genes: "Optional[int]" = None  # genes D per simulated graph
 cells_per_type: "Optional[int]" = None  # cells per cell type
-cell_types: "Optional[int]" = None  # numbers of cell types C
+cell_types: "Optional[int]" = None  # number of cell types C
 dropout_percentile: "Optional[float]" = None  # dropout percentile of the training data (0: clean, no dropout)
 train_graphs: "Optional[int]" = None  # training graphs
 valid_graphs: "Optional[int]" = None  # validation graphs (model selection)
 epochs: "Optional[int]" = None  # meta-training epochs
 batch_size: "Optional[int]" = None  # graphs per optimisation step
-seed: "Optional[int]" = None  # random seed of the test graphs and of the methods
+seed: "Optional[int]" = None  # random seed of the training and validation graphs and of training
 
 # %%
 from bookkit import ch01_training as chapter, report, settings
@@ -49,7 +49,7 @@ params = settings.notebook_params("01_training", profile, train_methods=train_me
     dropout_percentile=dropout_percentile, train_graphs=train_graphs, valid_graphs=valid_graphs, epochs=epochs,
     batch_size=batch_size, seed=seed)
 client = settings.dask_client()  # a Dask client when DASK_SCHEDULER is set, else None (serial, same results)
-settings.describe_params(params)
+chapter.describe_params(params)
 
 # %% [markdown]
 # ## Train
@@ -80,8 +80,9 @@ print(report.verdict_sentence(comparison, params))
 
 # %% [markdown]
 # Validation scores are measured on graphs simulated like the training graphs, so they are optimistic for other
-# settings; the chapters that follow test the shipped checkpoints on fresh test graphs. Runs with fewer or smaller
-# graphs than the shipped checkpoints are not expected to reach their validation score.
+# settings; the chapters that follow test the shipped checkpoints on fresh test graphs. A run with other graphs
+# (fewer, smaller or larger) is validated on other problems, so its score is not comparable with the shipped
+# checkpoints'.
 
 # %% [markdown]
 # ## Rerun this

@@ -33,7 +33,7 @@ cells_per_type: "Optional[int]" = None  # cells per cell type
 methods_no_tf: "Optional[list[str]]" = None  # methods run without TF information (e.g. glad, glasso, grnboost2)
 methods_tf: "Optional[list[str]]" = None  # methods run with the TF list (e.g. grnular, glad-tf, grnboost2, genie3, pearson, precision, ridge)
 model_setting: "Optional[str]" = None  # shipped checkpoints <method>-<model_setting> to use or compare (e.g. clean, dropout25)
-seed: "Optional[int]" = None  # random seed of the test graphs and of the methods
+seed: "Optional[int]" = None  # random seed of the methods (the regenerated replicates are fixed)
 
 # %%
 from bookkit import ch04_sergio_ds as chapter, peers, report, settings, simulated
@@ -78,8 +78,9 @@ comparison
 print(report.verdict_sentence(comparison, params))
 
 # %% [markdown]
-# The paper's Fig. 7 averages the 15 published replicates with 300 cells per type; the quick profile uses fewer,
-# smaller regenerated replicates (see the settings above).
+# The paper's Fig. 7 averages the 15 published replicates with 300 cells per type; this run regenerates its
+# replicates with the project's simulator, as many and as large as the settings above say (the quick profile uses
+# fewer and smaller ones).
 
 # %% [markdown]
 # ## Rerun this

@@ -34,7 +34,7 @@ score_threshold: "Optional[float]" = None  # threshold on scores scaled to [0, 1
 target: "Optional[str]" = None  # gene whose predicted regulators are ranked (paper: CFC1)
 regulators: "Optional[list[str]]" = None  # regulators whose LOWESS trends are drawn along pseudotime
 lowess_frac: "Optional[float]" = None  # LOWESS span, a fraction of the cells in (0, 1]
-seed: "Optional[int]" = None  # random seed of the test graphs and of the methods
+seed: "Optional[int]" = None  # random seed of the methods
 rank_methods: "Optional[list[str]]" = None  # methods whose regulator ranks get intervals over seeds and resampled cells
 rank_full_only: "Optional[list[str]]" = None  # methods ranked on all cells with the base seed only (expensive ones)
 rank_seeds: "Optional[list[int]]" = None  # seeds of the rank_methods on all cells
@@ -99,9 +99,10 @@ ranked[ranked["TF"].isin(params["regulators"]) | (ranked["rank"] <= 10)]
 # %% [markdown]
 # ## How robust is the ranking?
 #
-# The paper's statement rests on one network from one model. Every method below is rerun on all cells with other
-# seeds and on bootstrap resamples of the cells (the same resamples for every method); each panel shows where a
-# regulator ranks among the TFs (1 = best): the cross on all cells, the dots and bars the median and 90 % interval.
+# The paper's statement rests on one network from one model. The methods below are rerun on all cells with the
+# seeds and on the bootstrap resamples of the cells that the settings name (the same resamples for every method; the
+# line under the figure says which methods ran on all cells only); each panel shows where a regulator ranks among the
+# TFs (1 = best): the cross on all cells, the dots and bars the median and 90 % interval.
 
 # %%
 runs, networks = chapter.robustness(data, params, client=client)

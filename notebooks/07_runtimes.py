@@ -26,7 +26,7 @@
 # notebooks/params/<profile>.yaml. Every parameter below left at None takes the profile's value.
 profile: str = "quick"  # settings profile: smoke, quick or paper
 genes: "Optional[int]" = None  # genes D per simulated graph
-cells: "Optional[int]" = None  # total numbers of cells M
+cells: "Optional[int]" = None  # total number of cells M
 hidden_sizes: "Optional[list[int]]" = None  # GRNUlar hidden sizes Hd to time (Table 1)
 runtime_methods: "Optional[list[str]]" = None  # methods to time (Table 2)
 model_setting: "Optional[str]" = None  # shipped checkpoints <method>-<model_setting> to use or compare (e.g. clean, dropout25)

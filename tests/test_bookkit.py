@@ -123,7 +123,7 @@ def test_claims_are_checked_against_the_results():
     auth = "GRNUlar AUPRC at M = 1000, C = 5 (authors' published notebook, 50 graphs)"
     assert verdicts[auth] == "yes" and table.loc[auth, "this run"].startswith("0.810")
     sentence = report.verdict_sentence(table, {"profile": "quick"})
-    assert "4 of 5" in sentence and "Ridge-TF" in sentence
+    assert "4 of the 5 statements" in sentence and "Ridge-TF" in sentence
 
 
 def test_summaries():

@@ -4,9 +4,7 @@ far they spread, one-line summaries of the warnings a run raised, and the senten
 from __future__ import annotations
 
 import re
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -35,8 +33,8 @@ def verdict_sentence(table: pd.DataFrame, params: dict[str, Any]) -> str:
     counts = table["holds here"].value_counts()
     n = len(table)
     held = int(counts.get("yes", 0))
-    parts = [f"In this run ({params['profile']} profile), {held} of {n} of the paper's statements checked here "
-             f"held fully, {int(counts.get('partly', 0))} partly and {int(counts.get('no', 0))} not"
+    parts = [f"In this run ({params['profile']} profile), {held} of the {n} statements checked here (the paper's, "
+             f"and this project's own where the table says so) held fully, {int(counts.get('partly', 0))} partly and {int(counts.get('no', 0))} not"
              + (f"; {int(counts.get('not run', 0))} could not be checked with these settings" if counts.get(
                  "not run", 0) else "") + "."]
     failed = [c for c, v in table["holds here"].items() if v in ("no", "partly")]
@@ -94,19 +92,3 @@ def warning_summary(results: pd.DataFrame, *, unit: str = "test graphs") -> str:
             first = warned["warnings"].iloc[0].split(" | ")[0]
             lines.append(f"{method} warned on {len(warned)} of {len(per)} {unit}, e.g. “{_one_line(first)}”")
     return "\n".join(lines) if lines else f"No method raised a warning on any of the {unit}."
-
-
-@contextmanager
-def quietly(what: str) -> Iterator[list[str]]:
-    """Keep the warnings raised inside the block from the reader, and print one line that counts them.
-
-    Yields the list the distinct messages are collected in (one line each, paths reduced to file names).
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        messages: list[str] = []
-        yield messages
-    messages.extend(dict.fromkeys(_one_line(w.message) for w in caught))
-    if messages:
-        more = f" (and {len(messages) - 1} other kinds)" if len(messages) > 1 else ""
-        print(f"{what}: {len(caught)} warning{'s' if len(caught) != 1 else ''}, e.g. “{messages[0]}”{more}")
