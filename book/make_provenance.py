@@ -22,10 +22,11 @@ def _cell(text: object) -> str:
 
 
 def _human_size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
+    """Decimal units (1 MB = 10⁶ bytes), as ``grnular data list`` and the package registries write them."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
+        n /= 1000
     raise AssertionError("unreachable")
 
 

@@ -199,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     with warnings.catch_warnings():
         warnings.simplefilter("default")
+        warnings.simplefilter("ignore", ResourceWarning)  # for developers (Python hides them too): Dask's sockets
         warnings.showwarning = lambda message, *a, **k: print(f"grnular: warning: {message}", file=sys.stderr)
         try:
             return int(args.func(args) or 0)

@@ -30,12 +30,13 @@ def check_workers(workers: int, option: str = "workers") -> int:
 
 
 def local_client(workers: int) -> Client:
-    """A client of a new local cluster of ``workers`` single-threaded worker processes, without a dashboard and
+    """A client of a new local cluster of ``workers`` single-threaded worker processes, its dashboard on a free port
+    (``client.dashboard_link``; Dask's default 8787 may be taken by another cluster, which Dask would announce), and
     without start-up logging; closing the client stops the cluster."""
     from distributed import Client
 
     check_workers(workers)
-    return Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    return Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                   silence_logs=logging.ERROR)
 
 
