@@ -88,6 +88,27 @@ def trend_claim(claim: str, paper: str, *, method: str, x: str, direction: str, 
     return Claim(claim, paper, check)
 
 
+def steady_claim(claim: str, paper: str, *, method: str, x: str, tolerance: float, metric: str = "auroc",
+                 tfs: str | None = None) -> Claim:
+    """A claim that ``method``'s mean ``metric`` hardly changes with ``x``: its range over ``x`` is at most
+    ``tolerance`` (``"partly"`` up to twice that)."""
+    def check(results: pd.DataFrame) -> tuple[str, str]:
+        r = results[results["method"] == method]
+        if tfs is not None:
+            r = r[r["tfs"] == tfs]
+        if r.empty:
+            return f"{method} was not run", "not run"
+        means = r.groupby(x)[metric].mean().sort_index()
+        if len(means) < 2:
+            return f"only one value of {x} was run", "not run"
+        spread = float(means.max() - means.min())
+        found = (f"{method}: " + " → ".join(f"{v:.3f}" for v in means) + f" over {x} = {list(means.index)} "
+                 f"(range {spread:.3f})")
+        return found, "yes" if spread <= tolerance else ("partly" if spread <= 2 * tolerance else "no")
+
+    return Claim(claim, paper, check)
+
+
 def value_claim(claim: str, paper: str, *, method: str, metric: str = "auprc", where: dict[str, Any] | None = None,
                 reference: float, tolerance: float) -> Claim:
     """A claim of a number: ``method``'s mean ``metric`` (on rows matching ``where``) within ``tolerance`` of it."""

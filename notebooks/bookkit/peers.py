@@ -65,7 +65,7 @@ PROTOCOL_NOTE = ("Published BEELINE numbers score directed TF → gene pairs amo
 
 def published_vs_rerun(results: pd.DataFrame) -> pd.DataFrame:
     """:data:`PUBLISHED` with this run's value beside each number (``results``: chapter 5's table, directed protocol,
-    with ``geneset``): "not run" when the method did not run, "data not mirrored" when the data set is absent."""
+    with ``geneset``): "not run" when the method did not run, "not in this run's data" when the data set is absent."""
     run = results[results["protocol"] == "beeline"] if "protocol" in results else results
     rows = []
     for r in PUBLISHED.itertuples(index=False):

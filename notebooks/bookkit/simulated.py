@@ -43,14 +43,15 @@ def results(params: dict[str, Any], *, client: Any = None) -> pd.DataFrame:
     return sweep(conditions, make, runs, seed=params["seed"], client=client, progress=False)
 
 
-def common_claims(where: str, per: list[str], *, glad_paper: str = "GLAD best without TFs") -> list[Claim]:
+def common_claims(where: str, per: list[str], *, grnular_paper: str,
+                  glad_paper: str = "GLAD best without TFs") -> list[Claim]:
     """The statements of §3.2–3.3 that every simulated chapter checks, per group ``per`` (e.g. per cell count);
-    ``where`` names the paper's figure."""
+    ``where`` names the paper's figure, ``grnular_paper`` and ``glad_paper`` quote what the paper says of it."""
     return [
         best_method_claim(f"Without TFs, GLAD has the best AUPRC ({where})", glad_paper, method="GLAD",
                           among=PAPER_NO_TF_METHODS, tfs="without TFs", per=per),
         best_method_claim(f"With TFs, GRNUlar has the best AUPRC among the paper's methods ({where})",
-                          "GRNUlar outperforms GLAD-TF, GRNBoost2, GENIE3", method="GRNUlar",
+                          grnular_paper, method="GRNUlar",
                           among=PAPER_TF_METHODS, tfs="with TFs", per=per),
         best_method_claim("With TFs, GRNUlar also beats the simple floors (Pearson-TF, Precision-TF, Ridge-TF)",
                           "not reported (floors added by this project)", method="GRNUlar", tfs="with TFs", per=per),
