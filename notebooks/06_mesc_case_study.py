@@ -43,7 +43,7 @@ neighbourhood_size: "Optional[int]" = None  # regulators drawn around the target
 
 # %%
 from bookkit import ch06_mesc_case_study as chapter, report, settings
-from grnular_lib import plots, rank_robustness, robustness_plots
+from grnular_lib import case_study as cs, plots, rank_robustness, robustness_plots
 
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
 params = settings.notebook_params("06_mesc_case_study", profile, method=method, model_setting=model_setting,
@@ -68,8 +68,6 @@ chapter.go_term_table(go_sets, data)
 # ## Fig. 9: scores among GO genes vs all genes
 
 # %%
-from grnular_lib import case_study as cs
-
 pair_scores = cs.gene_set_scores(scores, data.genes, go_genes, data.tf_index)
 p_value = cs.rank_sum_greater(pair_scores)
 fig = plots.score_distributions(pair_scores, p_value=p_value, title="interaction scores")
@@ -108,14 +106,10 @@ ranked[ranked["TF"].isin(params["regulators"]) | (ranked["rank"] <= 10)]
 runs, networks = chapter.robustness(data, params, client=client)
 intervals = rank_robustness.rank_intervals(runs, level=0.9)
 fig = robustness_plots.rank_intervals(intervals, target=params["target"], n_tfs=int(runs["n_tfs"].iloc[0]))
-left_out = chapter.not_ranked(params)
-print(f"{params['rank_resamples']} resamples and seeds {params['rank_seeds']} for "
-      f"{', '.join(runs.loc[runs['source'] == 'bootstrap', 'method'].unique()) or 'no method'}; all cells only for the "
-      f"others. Not run in the {params['profile']} profile: {', '.join(left_out) or 'none'}.")
+print(chapter.robustness_note(runs, params))
 
 # %%
-support = chapter.claim_by_method(runs)
-support.round(2) if support is not None else print("SOX2, SOX7 and SOX17 are not all among the regulators followed")
+chapter.support_table(runs)
 
 # %% [markdown]
 # ## GO genes vs all genes, every method
@@ -125,22 +119,24 @@ support.round(2) if support is not None else print("SOX2, SOX7 and SOX17 are not
 # p-value can come with a negligible effect.
 
 # %%
-go_table = cs.go_tests(networks, data.genes, go_genes, data.tf_index).set_index("method")
-go_table.assign(p_value=go_table["p_value"].map("{:.2g}".format))[
-    ["p_value", "prob_superiority", "rank_biserial", "n_go", "n_all", "median_go", "median_all"]].round(3)
+chapter.go_test_table(networks, data, go_genes)
 
 # %% [markdown]
 # ## Fig. 10: expression along pseudotime
 
 # %%
-fits = cs.lowess_trends(data.expression, data.genes, pseudotime.to_numpy(), params["regulators"], frac=params["lowess_frac"])
-fig = plots.pseudotime_trends(chapter.gene_along_pseudotime(data, pseudotime, params["target"]), fits, target=params["target"])
+fits = cs.lowess_trends(data.expression, data.genes, pseudotime.to_numpy(), params["regulators"],
+                        frac=params["lowess_frac"])
+fig = plots.pseudotime_trends(chapter.gene_along_pseudotime(data, pseudotime, params["target"]), fits,
+                              target=params["target"])
 
 # %% [markdown]
 # ## Paper vs this run
 
 # %%
-comparison = chapter.paper_vs_run(p_value=p_value, regulators=ranked, fits=fits, subnetwork=sub, target=params["target"], n_go_genes=len(go_genes), support=support)
+comparison = chapter.paper_vs_run(p_value=p_value, regulators=ranked, fits=fits, subnetwork=sub,
+                                  target=params["target"], n_go_genes=len(go_genes),
+                                  support=chapter.claim_by_method(runs))
 comparison
 
 # %%

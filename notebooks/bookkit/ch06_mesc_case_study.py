@@ -110,12 +110,34 @@ def claim_by_method(runs: pd.DataFrame) -> pd.DataFrame | None:
     return claim_support(runs, above=CLAIM_ABOVE, below=CLAIM_BELOW)
 
 
-def not_ranked(params: dict[str, Any]) -> list[str]:
-    """Registered methods that take the TF list but are left out of the rank figure by this profile."""
+def robustness_note(runs: pd.DataFrame, params: dict[str, Any]) -> str:
+    """One line under the rank figure: which methods ran on resamples and seeds, which on all cells only, and which
+    registered methods that take the TF list this profile left out."""
     from grnular_lib.methods import METHODS
 
     ran = set(_ranked_methods(params))
-    return [m.label for m in METHODS.values() if m.uses_tfs and m.name not in ran]
+    left_out = [m.label for m in METHODS.values() if m.uses_tfs and m.name not in ran]
+    resampled = ", ".join(runs.loc[runs["source"] == "bootstrap", "method"].unique()) or "no method"
+    return (f"{params['rank_resamples']} resamples and seeds {params['rank_seeds']} for {resampled}; all cells only "
+            f"for the others. Not run in the {params['profile']} profile: {', '.join(left_out) or 'none'}.")
+
+
+def support_table(runs: pd.DataFrame) -> pd.DataFrame | str:
+    """:func:`claim_by_method` rounded for the reader, or a sentence when the three regulators are not all followed."""
+    support = claim_by_method(runs)
+    if support is None:
+        return f"{', '.join((CLAIM_BELOW, *CLAIM_ABOVE))} are not all among the regulators followed"
+    return support.round(2)
+
+
+def go_test_table(networks: dict[str, np.ndarray], data: GRNDataset, go_genes: list[str]) -> pd.DataFrame:
+    """The Wilcoxon test of Fig. 9 for each method's network (:func:`grnular_lib.case_study.go_tests`), the
+    p-value in two significant digits and the rest rounded."""
+    from grnular_lib.case_study import go_tests
+
+    table = go_tests(networks, data.genes, go_genes, data.tf_index).set_index("method")
+    table = table.assign(p_value=table["p_value"].map("{:.2g}".format))
+    return table[["p_value", "prob_superiority", "rank_biserial", "n_go", "n_all", "median_go", "median_all"]].round(3)
 
 
 #: TFs of the paper's Fig. 11 subnetwork (known in stem-cell differentiation, embryo development or NOTCH signalling).
