@@ -162,6 +162,10 @@ def test_runtimes_chapter_reads_the_book_time(tmp_path):
     table, text = ch07_runtimes.book_time("quick", timings)
     assert table.loc[chapters[0], "minutes"] == "2.0" and table.loc[chapters[1], "minutes"] == "1.0"
     assert f"took {len(chapters) + 1:.1f} min in all" in text and "this build is within it" in text
+    # a fresh build: every chapter but this one timed, as when chapter 7 runs for the first time
+    timings.write_text("".join(f"{c}\tquick\t600\n" for c in chapters if c != ch07_runtimes.THIS_CHAPTER))
+    table, text = ch07_runtimes.book_time("quick", timings)
+    assert "not timed yet: 07_runtimes" in text and "this build is over it" in text
 
 
 def _scores(n=12, tfs=(0, 1, 2)):

@@ -16,8 +16,10 @@ from .settings import NOTEBOOK_DIR, chapters, model_checkpoints
 
 #: Where ``make book`` / ``make notebook`` append each chapter's execution (chapter, profile, seconds per line).
 TIMINGS = NOTEBOOK_DIR.parent / "book" / "notebooks" / "timings.tsv"
-#: The quick book's budget: every chapter from an empty cache on two CPU cores.
+#: The quick book's budget: every chapter from an empty cache on two CPU cores (the one place it is set).
 QUICK_BUDGET_MINUTES = 20
+#: This chapter's name among :func:`chapters`
+THIS_CHAPTER = "07_runtimes"
 
 
 def data(params: dict[str, Any]) -> GRNDataset:
@@ -161,12 +163,13 @@ def book_time(profile: str, timings: Path = TIMINGS) -> tuple[pd.DataFrame, str]
                        f"execution in book/notebooks/{timings.name}; after a build, this chapter shows the total.")
     total = sum(seconds.get(c, 0.0) for c in table.index) / 60
     missing = [c for c in table.index if c not in seconds]
+    others_missing = [c for c in missing if c != THIS_CHAPTER]  # this chapter is timed only after it has run
     text = (f"The chapters of the {profile} profile took {total:.1f} min in all when `make` last executed each of them "
             f"on this machine (the HTML build adds about a minute; this chapter's own time is that of its previous "
             f"run)")
     text += f"; not timed yet: {', '.join(missing)}." if missing else "."
     if profile == "quick":
-        verdict = ("" if missing else f"; this build is {'within' if total <= QUICK_BUDGET_MINUTES else 'over'} it "
+        verdict = ("" if others_missing else f"; this build is {'within' if total <= QUICK_BUDGET_MINUTES else 'over'} it "
                    "(the cores and the cache of this machine may differ from the budget's)")
         text += f" The quick book's budget is {QUICK_BUDGET_MINUTES} min on two CPU cores from an empty cache{verdict}."
     return table, text
