@@ -69,21 +69,30 @@ def _key_text(per: Sequence[str], key: Any) -> str:
     return ", ".join(f"{p}={k}" for p, k in zip(per, key)) + ": "
 
 
+def _means_over(results: pd.DataFrame, method: str, x: str, metric: str, tfs: str | None) -> pd.Series | str:
+    """``method``'s mean ``metric`` per value of ``x`` (sorted), or why it cannot be checked."""
+    r = results[results["method"] == method]
+    if tfs is not None:
+        r = r[r["tfs"] == tfs]
+    if r.empty:
+        return f"{method} was not run"
+    means = r.groupby(x)[metric].mean().sort_index()
+    return f"only one value of {x} was run" if len(means) < 2 else means
+
+
+def _path(method: str, x: str, means: pd.Series) -> str:
+    return f"{method}: " + " → ".join(f"{v:.3f}" for v in means) + f" over {x} = {list(means.index)}"
+
+
 def trend_claim(claim: str, paper: str, *, method: str, x: str, direction: str, metric: str = "auprc",
                 tfs: str | None = None) -> Claim:
     """A claim that ``method``'s mean ``metric`` rises (``direction="up"``) or falls (``"down"``) with ``x``."""
     def check(results: pd.DataFrame) -> tuple[str, str]:
-        r = results[results["method"] == method]
-        if tfs is not None:
-            r = r[r["tfs"] == tfs]
-        if r.empty:
-            return f"{method} was not run", "not run"
-        means = r.groupby(x)[metric].mean().sort_index()
-        if len(means) < 2:
-            return f"only one value of {x} was run", "not run"
+        means = _means_over(results, method, x, metric, tfs)
+        if isinstance(means, str):
+            return means, "not run"
         steps = np.sign(np.diff(means.to_numpy())) * (1 if direction == "up" else -1)
-        found = f"{method}: " + " → ".join(f"{v:.3f}" for v in means) + f" over {x} = {list(means.index)}"
-        return found, "yes" if (steps > 0).all() else ("no" if (steps < 0).all() else "partly")
+        return _path(method, x, means), "yes" if (steps > 0).all() else ("no" if (steps < 0).all() else "partly")
 
     return Claim(claim, paper, check)
 
@@ -93,17 +102,11 @@ def steady_claim(claim: str, paper: str, *, method: str, x: str, tolerance: floa
     """A claim that ``method``'s mean ``metric`` hardly changes with ``x``: its range over ``x`` is at most
     ``tolerance`` (``"partly"`` up to twice that)."""
     def check(results: pd.DataFrame) -> tuple[str, str]:
-        r = results[results["method"] == method]
-        if tfs is not None:
-            r = r[r["tfs"] == tfs]
-        if r.empty:
-            return f"{method} was not run", "not run"
-        means = r.groupby(x)[metric].mean().sort_index()
-        if len(means) < 2:
-            return f"only one value of {x} was run", "not run"
+        means = _means_over(results, method, x, metric, tfs)
+        if isinstance(means, str):
+            return means, "not run"
         spread = float(means.max() - means.min())
-        found = (f"{method}: " + " → ".join(f"{v:.3f}" for v in means) + f" over {x} = {list(means.index)} "
-                 f"(range {spread:.3f})")
+        found = f"{_path(method, x, means)} (range {spread:.3f})"
         return found, "yes" if spread <= tolerance else ("partly" if spread <= 2 * tolerance else "no")
 
     return Claim(claim, paper, check)
