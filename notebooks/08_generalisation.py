@@ -105,7 +105,7 @@ chapter.shape_table()
 results = gen.run_grid(cells, runs, expensive_graphs=params["expensive_graphs"], seed=params["seed"], client=client,
                        progress=False)
 summary = gen.summarise_cells(results)
-print(chapter.failed_runs(results))
+print(chapter.run_notes(results))
 peers.print_not_run(params)
 chapter.compact_summary(summary)
 

@@ -265,3 +265,13 @@ def test_make_notebook_checks_parameters_before_running(capsys):
     assert "write -p NAME VALUE" in capsys.readouterr().err
     assert check_params.main(["02_clean", "smoke", "-p", "profile", "paper"]) == 2  # papermill would run paper's
     assert "give the profile as PROFILE=" in capsys.readouterr().err
+
+
+def test_generalisation_chapter_names_failed_and_warning_runs():
+    results = pd.DataFrame({"run": ["A", "A", "B", "B", "C"], "auprc": [float("nan"), 0.5, 0.4, 0.3, 0.2],
+                            "note": ["failed: OSError: no checkpoint", "", "60 cells: fewer than 100; other", "",
+                                     ""]})
+    lines = ch08_generalisation.run_notes(results).splitlines()
+    assert lines == ["A did not run on 1 of 2 datasets: OSError: no checkpoint",
+                     "B warned on 1 of 2 datasets, e.g. “60 cells: fewer than 100”"]
+    assert "without a warning" in ch08_generalisation.run_notes(results[results["run"] == "C"])

@@ -91,16 +91,20 @@ def where_they_lose(summary: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def failed_runs(results: pd.DataFrame) -> str:
-    """One line per run that could not run on some datasets (e.g. a checkpoint not trained yet), or that none did."""
+def run_notes(results: pd.DataFrame) -> str:
+    """One line per run that could not run on some datasets (e.g. a checkpoint not trained yet) and one per run that
+    warned (its first message), or one line saying that every run ran without a warning."""
     from .report import _one_line
 
-    failed = results[results["auprc"].isna() & results["note"].str.startswith("failed")]
-    if failed.empty:
-        return "Every method ran on every dataset it was given."
-    return "\n".join(f"{run} did not run on {len(g)} of {int((results['run'] == run).sum())} datasets: "
-                     f"{_one_line(g['note'].iloc[0].removeprefix('failed: '))}"
-                     for run, g in failed.groupby("run", sort=False))
+    note = results["note"].fillna("")
+    failed = note.str.startswith("failed")
+    lines = [f"{run} did not run on {len(g)} of {int((results['run'] == run).sum())} datasets: "
+             f"{_one_line(g['note'].iloc[0].removeprefix('failed: '))}"
+             for run, g in results[failed].groupby("run", sort=False)]
+    lines += [f"{run} warned on {len(g)} of {int((results['run'] == run).sum())} datasets, e.g. "
+              f"“{_one_line(g['note'].iloc[0].split('; ')[0])}”"
+              for run, g in results[~failed & (note != "")].groupby("run", sort=False)]
+    return "\n".join(lines) or "Every method ran on every dataset it was given, without a warning."
 
 
 def _bar_claim(hard: bool) -> Claim:
