@@ -83,3 +83,33 @@ def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         run(["--genes", 20, "--cells-per-type", 5, "--seed", 0, "-o", tmp_path / "out"])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_signal_during_the_final_moves_neither_splits_nor_fails_the_run(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from grnular_lib.simulate import command
+
+    new, out = tmp_path / "new", tmp_path / "out"
+    new.mkdir()
+    out.mkdir()
+    for name in ("ExpressionData.csv.gz", "network.csv", "params.json", "tfs.txt"):
+        (new / name).write_text(name)
+    replace = os.replace
+
+    def interrupted(src, dst):
+        replace(src, dst)
+        os.kill(os.getpid(), signal.SIGTERM)  # ignored: the run is complete
+
+    def terminated(signum, frame):
+        raise AssertionError("SIGTERM reached the run")
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    monkeypatch.setattr(command.os, "replace", interrupted)
+    try:
+        command._move_into(new, out)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert sorted(p.name for p in out.iterdir()) == ["ExpressionData.csv.gz", "network.csv", "params.json",
+                                                     "tfs.txt"]

@@ -178,15 +178,16 @@ def _check_output_dir(out: Path, overwrite: bool) -> Path:
 def _move_into(new: Path, out: Path) -> None:
     """Put the files of the folder ``new`` at ``out``: by renaming ``new`` when ``out`` does not exist; otherwise
     (an empty folder or an earlier run's) file by file, the earlier run's other output files removed, with Ctrl-C and
-    SIGTERM held back meanwhile so that ``out`` never holds a mix of both runs. ``out`` itself stays (its
-    permissions, and the shell's current folder when it is ``out``)."""
+    SIGTERM ignored meanwhile (the run is complete by then) so that ``out`` never holds a mix of both runs. ``out``
+    itself stays (its permissions, and the shell's current folder when it is ``out``)."""
     if not out.exists():
         os.replace(new, out)
         return
     import signal
+    import threading
 
-    held = {signal.SIGINT, signal.SIGTERM}
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    held = (signal.SIGINT, signal.SIGTERM) if threading.current_thread() is threading.main_thread() else ()
+    previous = {sig: signal.signal(sig, lambda signum, frame: None) for sig in held}  # ignored while the files move
     try:
         written = {p.name for p in new.iterdir()}
         for name in sorted(written):
@@ -195,7 +196,8 @@ def _move_into(new: Path, out: Path) -> None:
             if p.name not in written and _is_output_file(p.name):
                 p.unlink()
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _check_finite_options(args: argparse.Namespace) -> None:
