@@ -25,13 +25,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .textfiles import GZIP_MAGIC, read_text_file
 
 #: the fewest cells any method accepts: with two cells every correlation is ±1 and every fit is exact
 MIN_CELLS = 3
 
 _CELL_LIKE = re.compile(r"(?i)(^|[_\-.])(cell|barcode)s?[_\-.]?\d*|^[ACGTN]{10,}(-\d+)?$")
 _TABLE_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")
-_GZIP_MAGIC = b"\x1f\x8b"
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _ZIP_MAGIC = b"PK\x03\x04"
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
@@ -80,7 +80,7 @@ def _table_layout(path: Path) -> tuple[str | None, str]:
         raise InputError(f"{path}: an HDF5 file (an .h5ad?) under a table's name; rename it to end in .h5ad")
     if magic.startswith(_ZIP_MAGIC):
         raise InputError(f"{path}: a zip archive, not a table; unzip it and give the .csv inside")
-    compression = "gzip" if magic.startswith(_GZIP_MAGIC) else None
+    compression = "gzip" if magic.startswith(GZIP_MAGIC) else None
     opener = gzip.open if compression else open
     try:
         with opener(path, "rt", encoding="utf-8-sig") as fh:
@@ -543,22 +543,9 @@ def read_tf_list(path: str | Path) -> list[str]:
     with a warning (:func:`_tf_table_column`). UTF-8 with or without a byte-order mark, optionally gzip-compressed;
     ``#`` starts a comment line.
     """
+    text = read_text_file(Path(path), "TF file", "a text file with one TF symbol per line, or a table with a column "
+                          "headed TF (e.g. BEELINE's mouse-tfs.csv)")
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"TF file {path} does not exist; give one symbol per line or a CSV with symbols in its "
-                         "first column (e.g. BEELINE's mouse-tfs.csv)")
-    if path.is_dir():
-        raise InputError(f"TF file {path} is a directory; give the file of TF symbols")
-    raw = path.read_bytes()
-    try:
-        if raw.startswith(_GZIP_MAGIC):
-            raw = gzip.decompress(raw)
-        text = raw.decode("utf-8-sig")
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-        raise InputError(f"TF file {path} is not UTF-8 text ({type(exc).__name__}); give a plain text file with one "
-                         "TF symbol per line") from None
-    if "\x00" in text:
-        raise InputError(f"TF file {path} is a binary file; give a plain text file with one TF symbol per line")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise InputError(f"TF file {path} is empty; list one TF symbol per line")

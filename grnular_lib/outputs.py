@@ -94,12 +94,14 @@ def refuse_foreign_file(path: Path, header: str, *, option: str = "-o", what: st
     an unreadable or binary file is foreign."""
     import gzip
 
+    from .textfiles import GZIP_MAGIC
+
     if not path.is_file() or path.stat().st_size == 0:
         return
     try:
         with open(path, "rb") as fh:
             start = fh.read(2)
-        opener = gzip.open if start == b"\x1f\x8b" else open
+        opener = gzip.open if start == GZIP_MAGIC else open
         with opener(path, "rt", encoding="utf-8", errors="strict") as fh:
             first = fh.readline().rstrip("\r\n")
     except (OSError, EOFError, UnicodeDecodeError):

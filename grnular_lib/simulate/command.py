@@ -156,8 +156,8 @@ def _earlier_run(out: Path) -> bool:
 
 def _check_output_dir(out: Path, overwrite: bool) -> Path:
     """The output folder (a link resolved), refused when it holds files and ``--overwrite`` was not given, when it
-    holds files that no run of ``grnular simulate`` writes, when its files were not written by such a run (no
-    ``params.json`` of it), or when the current folder lies inside it."""
+    holds files that no run of ``grnular simulate`` writes, or when its files were not written by such a run (no
+    ``params.json`` of it)."""
     out = out.resolve() if out.is_symlink() else Path(os.path.abspath(out))
     if not out.is_dir():
         return out
@@ -251,9 +251,9 @@ def run_simulate(args: argparse.Namespace) -> int:
     from ..outputs import check_output
     from ..seeds import check_seed
 
-    check_output(args.output, option="-o", directory=True)  # an empty -o, first: it would name the current folder
+    # first, as an empty -o would name the current folder below
+    check_output(args.output, option="-o", directory=True, inputs=(args.sergio_interactions, args.sergio_regulators))
     out = _check_output_dir(Path(args.output), args.overwrite)
-    check_output(out, option="-o", directory=True, inputs=(args.sergio_interactions, args.sergio_regulators))
     _check_finite_options(args)
     graph_seed, engine_seed, noise_seed = np.random.SeedSequence(check_seed(args.seed, option="--seed")).spawn(3)
     try:

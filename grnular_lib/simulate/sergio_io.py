@@ -7,7 +7,6 @@ byte-order mark or end its lines in a comma.
 """
 from __future__ import annotations
 
-import gzip
 import os
 from pathlib import Path
 
@@ -15,30 +14,14 @@ import numpy as np
 
 from ..errors import InputError
 from ..outputs import atomic_write
+from ..textfiles import read_text_file
 from .graph import GRN
 
 
 def _lines(path: Path) -> list[str]:
     """The text lines of a SERGIO file (gzip-compressed or not; a UTF-8 byte-order mark is dropped)."""
-    if path.is_dir():
-        raise InputError(f"SERGIO file {path} is a folder; give the path of SERGIO's interaction or regulator file "
-                         "inside it (Interaction_cID_*.txt, Regs_cID_*.txt)")
-    if not path.is_file():
-        raise InputError(f"SERGIO file {path} does not exist; give the path of SERGIO's interaction/regulator file")
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"SERGIO file {path} is a damaged gzip file ({exc}); give the file itself") from None
-    try:
-        if b"\x00" in data:
-            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"SERGIO file {path} is not a text file; give SERGIO's comma-separated interaction or "
-                         "regulator file") from None
-    return text.splitlines()
+    return read_text_file(path, "SERGIO file", "the path of SERGIO's interaction or regulator file "
+                          "(Interaction_cID_*.txt, Regs_cID_*.txt)").splitlines()
 
 
 def _rows(path: Path):
