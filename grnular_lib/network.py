@@ -22,8 +22,7 @@ TRUTH_HEADER_WORDS = ({"gene1", "tf", "regulator", "source", "from"}, {"gene2", 
 _PAIR_HEADER_WORDS = TRUTH_HEADER_WORDS[0] | TRUTH_HEADER_WORDS[1]
 #: Header names (any case) of the regulator, target and score columns of an edge list (``grnular infer``'s, arboreto's,
 #: BEELINE's rankedEdges.csv).
-EDGE_HEADER_WORDS = ({"tf", "regulator", "source", "from", "gene1"}, {"target", "to", "gene2"},
-                     {"importance", "edgeweight", "weight", "score"})
+EDGE_HEADER_WORDS = (*TRUTH_HEADER_WORDS, {"importance", "edgeweight", "weight", "score"})
 
 
 def named_columns(frame: pd.DataFrame, names: Sequence[str], words: Sequence[set[str]], what: str,

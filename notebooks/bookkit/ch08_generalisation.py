@@ -94,15 +94,15 @@ def where_they_lose(summary: pd.DataFrame) -> str:
 def run_notes(results: pd.DataFrame) -> str:
     """One line per run that could not run on some datasets (e.g. a checkpoint not trained yet) and one per run that
     warned (its first message), or one line saying that every run ran without a warning."""
-    from .report import _one_line
+    from .report import one_line
 
     note = results["note"].fillna("")
     failed = note.str.startswith("failed")
     lines = [f"{run} did not run on {len(g)} of {int((results['run'] == run).sum())} datasets: "
-             f"{_one_line(g['note'].iloc[0].removeprefix('failed: '))}"
+             f"{one_line(g['note'].iloc[0].removeprefix('failed: '))}"
              for run, g in results[failed].groupby("run", sort=False)]
     lines += [f"{run} warned on {len(g)} of {int((results['run'] == run).sum())} datasets, e.g. "
-              f"“{_one_line(g['note'].iloc[0].split('; ')[0])}”"
+              f"“{one_line(g['note'].iloc[0].split('; ')[0])}”"
               for run, g in results[~failed & (note != "")].groupby("run", sort=False)]
     return "\n".join(lines) or "Every method ran on every dataset it was given, without a warning."
 

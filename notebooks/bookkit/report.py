@@ -72,7 +72,7 @@ def sample_note(results: pd.DataFrame, by: Sequence[str], *, metric: str = "aupr
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/:'\"]+){2,}/([^\s/:'\"]+)")
 
 
-def _one_line(message: str, width: int = 110) -> str:
+def one_line(message: str, width: int = 110) -> str:
     """A warning message on one line, machine paths reduced to their file name, cut at ``width``."""
     text = _PATH.sub(r"\1", " ".join(str(message).split()))
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -90,5 +90,5 @@ def warning_summary(results: pd.DataFrame, *, unit: str = "test graphs") -> str:
         warned = per[per["warnings"] != ""]
         if len(warned):
             first = warned["warnings"].iloc[0].split(" | ")[0]
-            lines.append(f"{method} warned on {len(warned)} of {len(per)} {unit}, e.g. “{_one_line(first)}”")
+            lines.append(f"{method} warned on {len(warned)} of {len(per)} {unit}, e.g. “{one_line(first)}”")
     return "\n".join(lines) if lines else f"No method raised a warning on any of the {unit}."

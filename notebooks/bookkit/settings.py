@@ -168,12 +168,6 @@ def _some_methods(name: str, values: Any) -> None:
     _choices(name, values, available_methods(), "method(s)")  # an empty list is allowed
 
 
-def _whole_numbers(name: str, values: Any) -> None:
-    values = values if isinstance(values, list) else [values]
-    if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in values):
-        raise InputError(f"{name}={values!r}: give whole numbers ≥ 0")
-
-
 def _beeline_genesets(name: str, values: Any) -> None:
     from grnular_lib.data.beeline import GENESETS
 
@@ -200,17 +194,18 @@ def _beeline_networks(name: str, values: Any) -> None:
     _choices(name, values, sorted(set(list_beeline()["network"])), "BEELINE ground-truth network(s)")
 
 
-def _whole_numbers_from(minimum: int, want: str) -> Callable[[str, Any], None]:
-    """A check that a parameter is a whole number, or a non-empty list of them, each ≥ ``minimum``; ``want`` says
-    what to give in the message."""
+def _whole_numbers_from(minimum: int, want: str, *, allow_empty: bool = False) -> Callable[[str, Any], None]:
+    """A check that a parameter is a whole number, or a list of them (non-empty unless ``allow_empty``), each ≥
+    ``minimum``; ``want`` says what to give in the message."""
     def check(name: str, values: Any) -> None:
         values = values if isinstance(values, list) else [values]
-        if not values or any(not isinstance(v, int) or isinstance(v, bool) or v < minimum for v in values):
+        if (not values and not allow_empty) or any(not isinstance(v, int) or isinstance(v, bool) or v < minimum for v in values):
             raise InputError(f"{name}={values!r}: give {want}")
     return check
 
 
 _positive_ints = _whole_numbers_from(1, "positive whole numbers")
+_whole_numbers = _whole_numbers_from(0, "whole numbers ≥ 0", allow_empty=True)
 #: genes of a simulated graph (a network needs two) and sizes of chapter 8's grid
 _gene_counts = _whole_numbers_from(2, "whole numbers of genes ≥ 2 (a network needs two genes)")
 _grid_sizes = _whole_numbers_from(10, "whole numbers of genes ≥ 10")
