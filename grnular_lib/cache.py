@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from .errors import InputError
 from .outputs import atomic_write
 
 
@@ -24,7 +25,11 @@ def cache_dir() -> Path:
     """Root folder of the cache (not created)."""
     explicit = os.environ.get("GRNULAR_CACHE_DIR")
     if explicit:
-        return Path(explicit).expanduser()
+        folder = Path(explicit).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"GRNULAR_CACHE_DIR {explicit} is a file, not a folder; set it to a folder for the "
+                             "cache (or unset it: ~/.cache/grnular)")
+        return folder
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "grnular"

@@ -233,7 +233,17 @@ def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Ten
         Training settings: data, seed, epochs, the command line that reproduces the file.
     """
     path = Path(path)
-    payload = {
+    payload = checkpoint_payload(method=method, state=state, config=config, validation=validation,
+                                 training=training)
+    atomic_write(path, lambda tmp: torch.save(payload, tmp))
+    return path
+
+
+def checkpoint_payload(*, method: str, state: dict[str, torch.Tensor], config: dict[str, Any],
+                       validation: dict[str, Any] | None = None, training: dict[str, Any] | None = None) -> dict:
+    """What :func:`save_checkpoint` writes (with ``torch.save``); its arguments are those of
+    :func:`save_checkpoint`."""
+    return {
         "format": FORMAT,
         "library_version": __version__,
         "method": method,
@@ -242,8 +252,6 @@ def save_checkpoint(path: str | Path, *, method: str, state: dict[str, torch.Ten
         "training": json.dumps(training or {}, sort_keys=True),
         "state": {k: v.detach().cpu().contiguous() for k, v in state.items()},
     }
-    atomic_write(path, lambda tmp: torch.save(payload, tmp))
-    return path
 
 
 def resolve_checkpoints(checkpoint: str | Path | None, method: str) -> list[Path]:
@@ -373,14 +381,24 @@ def _setting_text(training: dict[str, Any]) -> str:
     return f"setting `{json.dumps(setting, sort_keys=True)}`, corpus seeds {training.get('corpus_seeds')}"
 
 
-def model_card(path: str | Path, *, results: str | None = None) -> str:
+def model_card(path: str | Path, *, results: str | None = None, name: str | None = None) -> str:
     """A Markdown model card for a checkpoint: model, config, training data, seed, validation scores, the command
-    that reproduces it, and optionally test results (e.g. from ``benchmarks/quality.py``)."""
+    that reproduces it, and optionally test results (e.g. from ``benchmarks/quality.py``).
+
+    Parameters
+    ----------
+    path
+        The checkpoint file.
+    results
+        Markdown for a "Test results" section.
+    name
+        The checkpoint's file name for the title (default: ``path``'s; for a file not yet at its final name).
+    """
     ck = load_checkpoint(path)
     tr, val = ck["training"], ck["validation"]
     best = val.get("best", {})
     hist = val.get("history", [])
-    lines = [f"# {Path(path).name}: {ck['method']}", "",
+    lines = [f"# {name or Path(path).name}: {ck['method']}", "",
              f"- library version: {ck['library_version']}",
              f"- model config: `{json.dumps(ck['config'], sort_keys=True)}`",
              f"- training data: {tr.get('train_graphs')} simulated graphs, {tr.get('valid_graphs')} validation graphs "

@@ -105,6 +105,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if sys.stdout is None:
         raise InputError("standard output is closed, so the scores would be lost; run with stdout open or redirect "
                          "it to a file (`grnular evaluate … > scores.json`)")
+    if Path(args.edges).exists() and Path(args.truth).exists() and os.path.samefile(args.edges, args.truth):
+        raise InputError(f"--truth {args.truth} is the edge list itself; give the known network (e.g. BEELINE's "
+                         "refNetwork.csv, or the network.csv that grnular simulate wrote)")
     result = score_edge_list(read_edge_list(args.edges), read_truth(args.truth), args.protocol)
     print(json.dumps(result, indent=2))
     return 0
@@ -174,8 +177,12 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="score an edge list against a ground-truth network; prints JSON")
     p.add_argument("edges", help="edge list: TF, target, importance as `grnular infer` writes, arboreto's (with or "
-                   "without a header) or BEELINE's rankedEdges.csv")
-    p.add_argument("--truth", required=True, help="ground truth: CSV with Gene1,Gene2 (BEELINE refNetwork layout)")
+                   "without a header), BEELINE's rankedEdges.csv or GENIE3's regulatoryGene, targetGene, weight; "
+                   "ranked by the absolute importance, as BEELINE does")
+    p.add_argument("--truth", required=True,
+                   help="ground truth: CSV with Gene1,Gene2 (BEELINE refNetwork layout), columns taken by name in any "
+                        "order (also TF/regulator/source and target/gene, any case, e.g. DoRothEA's tf,target), or "
+                        "one regulator-target pair per line without a header")
     p.add_argument("--protocol", default="beeline", choices=["beeline", "undirected", "tf"],
                    help="beeline (BEELINE's): directed, the ordered pairs of the truth network's genes, so "
                         "predictions about other genes are ignored; undirected: the paper's, every gene pair either "

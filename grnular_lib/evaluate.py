@@ -144,7 +144,8 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
     The genes are the union of both. A truth with no gene in common with the edge list is an error; truth genes
     absent from the edge list (they can only be misses), truth self-loops (never scored) and truth edges whose
     regulator is not a regulator of the edge list (unreachable under ``protocol="tf"``) are each named in a warning;
-    a truth with nothing but such edges is an error.
+    a truth with nothing but such edges, or one that connects every pair scored, is an error. Edges are ranked by
+    their absolute importance (a warning when all are negative).
 
     Returns
     -------
@@ -164,6 +165,10 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
         raise InputError(f"the edge list has {int((~np.isfinite(importance.to_numpy(dtype=float))).sum())} missing, "
                          "non-numeric, NaN or infinite importances; give every edge a finite number")
     edges = edges.assign(importance=importance.astype(float))
+    if (edges["importance"] < 0).any() and (edges["importance"] <= 0).all():
+        warnings.warn("every importance of the edge list is negative or zero; edges are ranked by absolute value (as "
+                      "BEELINE does), so the most negative counts as the most confident: if larger means more "
+                      "confident (log-probabilities), convert them first (e.g. exp)", stacklevel=2)
     listed = set(edges["TF"]) | set(edges["target"])
     truth_genes = set(truth["Gene1"]) | set(truth["Gene2"])
     if not listed & truth_genes:
@@ -184,8 +189,12 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
                          f"are {why}); give a truth network with edges between different genes of the edge list")
     absent = sorted(truth_genes - listed)
     if absent:
+        by_case = {g.upper(): g for g in listed}
+        cased = [g for g in absent if g.upper() in by_case]
+        hint = (f"; {len(cased)} of them are in it in another case (e.g. {cased[0]} as {by_case[cased[0].upper()]}): "
+                "write both in the same case" if cased else "")
         warnings.warn(f"{len(absent)} of {len(truth_genes)} genes of the truth network are not in the edge list "
-                      f"(e.g. {absent[:5]}); their true edges count as misses", stacklevel=2)
+                      f"(e.g. {absent[:5]}); their true edges count as misses{hint}", stacklevel=2)
     if loops.any():
         warnings.warn(f"{int(loops.sum())} self-loops in the truth network are not scored", stacklevel=2)
         unreachable = unreachable[~loops]
@@ -202,5 +211,9 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
     T[truth["Gene1"].map(pos).to_numpy(int), truth["Gene2"].map(pos).to_numpy(int)] = 1
     tf_index = np.array(sorted({pos[t] for t in edges["TF"]}), dtype=np.int64)
     result = score(S, T, protocol, tf_index=tf_index)
+    if result["n_pairs"] and result["n_true_edges"] == result["n_pairs"]:
+        raise InputError(f"every one of the {result['n_pairs']} pairs the {protocol!r} protocol scores is a true edge, "
+                         "so there is nothing to rank them against; give a truth network that leaves some pairs of "
+                         "its genes unconnected")
     result.update(protocol=protocol, n_genes=len(genes))
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in result.items()}

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .textfiles import GZIP_MAGIC, read_text_file
+from .textfiles import GZIP_MAGIC, missing_file, read_text_file
 
 #: the fewest cells any method accepts: with two cells every correlation is ±1 and every fit is exact
 MIN_CELLS = 3
@@ -270,7 +270,7 @@ def _to_frame(data: Any, cells_in_rows: bool | None, anndata_options: dict[str, 
     if isinstance(data, (str, Path)):
         path = Path(data)
         if not path.exists():
-            raise InputError(f"expression file {path} does not exist; give the path of a BEELINE-style .csv/.csv.gz/"
+            raise InputError(f"{missing_file(path, 'expression file')}; give the path of a BEELINE-style .csv/.csv.gz/"
                              ".tsv (genes × cells) or an .h5ad file")
         if path.is_dir():
             raise InputError(f"{path} is a directory; {_directory_hint(path)}")
@@ -336,6 +336,22 @@ def _no_anndata_options(options: dict[str, Any], what: str) -> None:
     if given:
         raise InputError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to .h5ad files and AnnData only, "
                          f"not to {what}; drop {'it' if len(given) == 1 else 'them'}")
+
+
+def _is_position_labels(labels: pd.Index) -> bool:
+    """Whether ``labels`` are the positions 0…n−1 (or 1…n) in any order, as numbers or as their text: no names."""
+    try:
+        values = np.array([int(str(v)) for v in labels])
+    except ValueError:
+        return False
+    start = values.min() if len(values) else 0
+    return len(values) > 1 and start in (0, 1) and np.array_equal(np.sort(values), np.arange(len(values)) + start)
+
+
+def _share_named(labels: pd.Index) -> float:
+    """The share of ``labels`` that hold a letter (names rather than numbers)."""
+    sample = list(labels)[:500]
+    return float(np.mean([any(c.isalpha() for c in str(v)) for v in sample])) if sample else 0.0
 
 
 def _transposed_fix(kind: str, cells_in_rows: bool | None) -> str:
@@ -405,6 +421,15 @@ def read_expression(data: Any, *, cells_in_rows: bool | None = None, tfs: Sequen
         raise InputError(f"{source}: the gene labels look like cell names (e.g. {str(genes[0])!r}) — the matrix looks "
                          f"transposed. {_transposed_fix(kind, cells_in_rows)}")
     decided = decided or _looks_like_cells(cells) > 0.5
+    if not decided and (kind != "table" or cells_in_rows is None) and _is_position_labels(genes) \
+            and _share_named(cells) > 0.5:
+        orientation_hint = (f"{source}: the genes are labelled by position (0, 1, 2, …) while the cells carry names "
+                            f"(e.g. {str(cells[0])!r}); if those are gene names, the matrix is transposed. "
+                            f"{_transposed_fix(kind, cells_in_rows)}")
+        if kind == "table":
+            raise InputError(f"{orientation_hint}, or --genes-in-rows if the rows are genes after all")
+        warnings.warn(orientation_hint, stacklevel=2)
+        decided = True
     no_tf_found = tfs is not None and in_genes == in_cells == 0  # refused by the TF check that follows reading
     orientation = None  # said once every check has passed, so that an error stays the only line
     if kind == "table" and cells_in_rows is None and not decided and not no_tf_found:

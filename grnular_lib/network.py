@@ -14,31 +14,55 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .textfiles import missing_file
 
 EDGE_COLUMNS = ["TF", "target", "importance"]
-#: Columns of a truth network (BEELINE's refNetwork.csv), and the header names (any case) that stand for them.
+#: Columns of a truth network (BEELINE's refNetwork.csv), and the header names that stand for them, compared by
+#: :func:`header_key` (any case; spaces, ``_``, ``-`` and ``.`` ignored: ``target_gene`` is ``targetgene``).
 TRUTH_COLUMNS = ["Gene1", "Gene2"]
-TRUTH_HEADER_WORDS = ({"gene1", "tf", "regulator", "source", "from"}, {"gene2", "target", "to"})
-_PAIR_HEADER_WORDS = TRUTH_HEADER_WORDS[0] | TRUTH_HEADER_WORDS[1]
-#: Header names (any case) of the regulator, target and score columns of an edge list (``grnular infer``'s, arboreto's,
-#: BEELINE's rankedEdges.csv).
+TRUTH_HEADER_WORDS = ({"gene1", "tf", "tfs", "tfname", "tfsymbol", "tfgene", "regulator", "regulatorgene",
+                       "regulatorygene", "source", "sourcegene", "from"},
+                      {"gene2", "target", "targets", "targetgene", "targetname", "targetsymbol", "gene", "to"})
+#: Header names of the regulator, target and score columns of an edge list (``grnular infer``'s, arboreto's, BEELINE's
+#: rankedEdges.csv, GENIE3's ``regulatoryGene, targetGene, weight``).
 EDGE_HEADER_WORDS = (*TRUTH_HEADER_WORDS, {"importance", "edgeweight", "weight", "score"})
+#: Words of column names (split at spaces, ``_``, ``-``, ``.``) that no gene symbol is, for telling a header that
+#: names its columns otherwise from a first row of genes.
+_HEADER_TOKENS = {"gene", "genes", "tf", "tfs", "target", "targets", "source", "regulator", "regulators", "name",
+                  "symbol", "id", "from", "to", "node", "node1", "node2", "protein", "interactor", "effector"}
+_NAN_WORDS = {"", "nan", "na", "n/a", "null", "none"}
+
+
+def header_key(name: object) -> str:
+    """A column name as the header words are compared: lower case, without spaces, ``_``, ``-``, ``.`` or quotes."""
+    return re.sub(r"[\s_\-.\"']", "", str(name).lower())
+
+
+def _looks_like_header(fields: Sequence[str]) -> bool:
+    """Whether the first two fields of a first line read as column names (``source_gene``, ``TF name``)."""
+    return any(t in _HEADER_TOKENS for f in fields[:2] for t in re.split(r"[\s_\-.]+", f.lower()))
+
+
+def _some_words(words: set[str]) -> str:
+    """The shortest few of a set of header words, for a message (``tf/tfs/from/gene1/…``)."""
+    shown = sorted(words, key=lambda w: (len(w), w))
+    return "/".join(shown[:4]) + ("/…" if len(shown) > 4 else "")
 
 
 def named_columns(frame: pd.DataFrame, names: Sequence[str], words: Sequence[set[str]], what: str,
                   fix: str = "name the columns so") -> pd.DataFrame:
     """``frame`` with the columns ``names`` (e.g. ``TF, target, importance``): kept when present, otherwise found by
-    their header words (any case; ``words[i]`` for ``names[i]``, e.g. arboreto's ``source``) and renamed. Raises
-    :class:`InputError`, naming ``what``, the columns expected and ``fix``, when a column cannot be found."""
+    their header words (:func:`header_key`; ``words[i]`` for ``names[i]``, e.g. arboreto's ``source``) and renamed.
+    Raises :class:`InputError`, naming ``what``, the columns expected and ``fix``, when a column cannot be found."""
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"{what} of type {type(frame).__name__}: give a pandas DataFrame with columns "
                          f"{', '.join(names)}")
     if set(names) <= set(frame.columns):
         return frame
-    found = [next((c for c in frame.columns if str(c).strip().lower() in w), None) for w in words]
+    found = [next((c for c in frame.columns if header_key(c) in w), None) for w in words]
     if None in found or len(set(found)) < len(names):
         raise InputError(f"{what}: columns {list(frame.columns)[:5]}, not {', '.join(names)} (any case, or: "
-                         f"{'; '.join('/'.join(sorted(w)) for w in words)}); {fix}")
+                         f"{'; '.join(_some_words(w) for w in words)}); {fix}")
     return frame.rename(columns=dict(zip(found, names)))
 
 
@@ -89,7 +113,7 @@ def matrix_from_edges(edges: pd.DataFrame, genes: Sequence[str]) -> np.ndarray:
 def _text_lines(path: Path, what: str, fix: str) -> list[str]:
     """Non-empty lines of a small UTF-8 text file (byte-order mark dropped), or :class:`InputError`."""
     if not path.exists():
-        raise InputError(f"{what} {path} does not exist; {fix}")
+        raise InputError(f"{missing_file(path, what)}; {fix}")
     if path.is_dir():
         raise InputError(f"{what} {path} is a directory; {fix}")
     raw = path.read_bytes()
@@ -145,8 +169,13 @@ def read_edge_list(path: str | Path) -> pd.DataFrame:
     lines = _text_lines(path, "edge list", fix)
     first = lines[0]
     sep = "\t" if "\t" in first else ("," if "," in first else r"\s+")
-    fields = [f.strip().strip("\"'") for f in re.split(sep, first.strip())]
-    headerless = len(fields) >= 3 and pd.notna(pd.to_numeric(fields[2], errors="coerce"))  # a score, not a name
+    fields = [f.strip().strip("\"'") for f in re.split(sep, first.strip() if sep == r"\s+" else first.strip(" \r\n"))]
+    if len(fields) >= 3 and re.fullmatch(r"[+-]?\d+,\d+", fields[2]):
+        raise InputError(f"{path}: line 1 has the importance {fields[2]!r}, a decimal comma; write numbers with a "
+                         "decimal point (0.9)")
+    # The first line is the first edge when its third field is a score, or a missing one (then refused below).
+    headerless = len(fields) >= 3 and (pd.notna(pd.to_numeric(fields[2], errors="coerce"))
+                                       or (fields[2].lower() in _NAN_WORDS and not _looks_like_header(fields)))
     edges = _parse(lines, path, fix, sep=sep, header=None if headerless else 0)
     if headerless:
         edges = edges.set_axis([*EDGE_COLUMNS, *map(str, edges.columns[3:])], axis=1)
@@ -187,10 +216,12 @@ def read_truth(path: str | Path) -> pd.DataFrame:
     """Ground-truth edges ``Gene1, Gene2``: BEELINE's ``refNetwork.csv`` or a list of pairs.
 
     The delimiter is read from the first line: a tab, else a comma, else whitespace. The first line is a header when
-    it names columns ``Gene1`` and ``Gene2``, or when its first two fields are column names such as ``TF,target``,
-    ``regulator,target`` or ``source,target`` (any case); otherwise it is the first pair. Extra columns (e.g. BEELINE's
-    ``Type``) are ignored; repeated pairs are counted once. Raises :class:`InputError` for a missing or empty file,
-    fewer than two columns, or no pair.
+    it names a regulator and a target column, ``Gene1`` and ``Gene2`` or any of :data:`TRUTH_HEADER_WORDS` (``TF``,
+    ``target``, ``source``, ``regulator``, …; any case), and the columns are then taken by name, in any order;
+    otherwise it is the first pair, the first column the regulator. Extra columns (e.g. BEELINE's ``Type``) are
+    ignored; repeated pairs are counted once. Raises :class:`InputError` for a missing or empty file, fewer than two
+    columns, a first line that reads as a header of other names (``source_gene``), or no pair; warns when a column
+    holds scores (an edge list given as the truth: every listed pair counts as true).
     """
     path = Path(path)
     fix = "give a CSV with columns Gene1,Gene2 (BEELINE's refNetwork.csv) or one regulator–target pair per line"
@@ -198,10 +229,19 @@ def read_truth(path: str | Path) -> pd.DataFrame:
     first = lines[0]
     sep = "\t" if "\t" in first else ("," if "," in first else r"\s+")
     fields = [f.strip().strip("\"'") for f in re.split(sep, first.strip())]
-    named = {"Gene1", "Gene2"} <= set(fields)
-    header = 0 if named or all(f.lower() in _PAIR_HEADER_WORDS for f in fields[:2]) else None
-    truth = _parse(lines, path, fix, sep=sep, header=header)
-    if not named:
+    keys = [header_key(f) for f in fields]
+    named = any(k in TRUTH_HEADER_WORDS[0] for k in keys) and any(k in TRUTH_HEADER_WORDS[1] for k in keys)
+    if not named and _looks_like_header(fields):
+        raise InputError(f"{path}: the first line {first.strip()[:60]!r} reads as a header, but it names no regulator "
+                         "and target column; name them Gene1,Gene2 (or TF,target), or remove the line if it is a pair")
+    truth = _parse(lines, path, fix, sep=sep, header=0 if named else None)
+    if named:
+        truth = named_columns(truth, TRUTH_COLUMNS, TRUTH_HEADER_WORDS, str(path), fix)
+        scores = [c for c in truth.columns if header_key(c) in EDGE_HEADER_WORDS[2]]
+        if scores:
+            warnings.warn(f"{path}: the truth network has a score column ({scores[0]!r}), as an edge list has; every "
+                          "listed pair counts as a true edge, whatever its score", stacklevel=2)
+    else:
         if truth.shape[1] < 2:
             raise InputError(f"{path}: one column; a truth network needs two, regulator and target; {fix}")
         truth.columns = ["Gene1", "Gene2", *map(str, truth.columns[2:])]

@@ -7,8 +7,11 @@ gives, as any other program's output would.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import GRNularError, InputError
@@ -111,6 +114,22 @@ def refuse_foreign_file(path: Path, header: str, *, option: str = "-o", what: st
                          "--overwrite to replace it, or choose another output path")
 
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ignore Ctrl-C (SIGINT) and SIGTERM within the block, in the main thread (elsewhere signals cannot be set).
+
+    For the moment when finished files are renamed into place: the work is complete by then, and an interruption
+    between two renames would leave a mix of old and new files.
+    """
+    held = (signal.SIGINT, signal.SIGTERM) if threading.current_thread() is threading.main_thread() else ()
+    previous = {sig: signal.signal(sig, lambda signum, frame: None) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it to ``path``.
 
@@ -118,8 +137,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     command): ``path`` is either untouched or complete, and folders created for it are removed again. A ``path`` that
     is a symbolic link is written through (the link stays). An :class:`OSError` (e.g. no space left) is raised again
     naming ``path`` rather than the temporary file. The file gets the mode the user's umask gives, as any other
-    program's
-    output would (``mkstemp`` alone would leave it private).
+    program's output would (``mkstemp`` alone would leave it private).
 
     Parameters
     ----------
@@ -134,27 +152,56 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
         ``path``.
     """
     path = Path(path)
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path  # write through a link, keep the link
-    created = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
-    tmp = None
+    atomic_write_together([path], lambda tmp: write(tmp[path]))
+    return path
+
+
+def atomic_write_together(paths: Sequence[str | os.PathLike], write: Callable[[dict[Path, Path]], None]) -> None:
+    """Write several files all or none: ``write`` fills a temporary file next to each path, then all are renamed.
+
+    As :func:`atomic_write`, for files that belong together (a checkpoint, its card and its validation curve): when
+    ``write`` fails every path is as it was; the renames run with Ctrl-C and SIGTERM held back
+    (:func:`signals_held`), so an interruption leaves either the old files or the new ones.
+
+    Parameters
+    ----------
+    paths
+        The final files; their folders are created when missing.
+    write
+        Called once with a mapping from each path (as a :class:`pathlib.Path`) to the temporary file to write for it.
+    """
+    paths = [Path(p) for p in paths]
+    # Write through a symbolic link (the link stays).
+    targets = [Path(os.path.realpath(p)) if p.is_symlink() else p for p in paths]
+    created = list(dict.fromkeys(d for t in targets for d in (t.parent, *t.parent.parents) if not d.exists()))
+    temporary: dict[Path, Path] = {}
+    current = paths[0] if paths else None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(fd)
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, target)
+        for path, target in zip(paths, targets):
+            current = path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            os.close(fd)
+            temporary[path] = Path(tmp)
+        current = paths[0] if len(paths) == 1 else None
+        write(temporary)
+        with signals_held():
+            for path, target in zip(paths, targets):
+                current = path
+                os.chmod(temporary[path], 0o666 & ~current_umask())
+                os.replace(temporary[path], target)
+                del temporary[path]
     except OSError as exc:
         if exc.errno is None or isinstance(exc, GRNularError):  # this library's own errors pass as they are
             raise
-        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+        named = next((p for p, t in temporary.items() if str(t) == exc.filename), current or exc.filename)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(named)) from None
     finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        if not target.exists():
-            for folder in created:  # innermost first: only the folders made here, and only while empty
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
-    return path
+        for tmp in temporary.values():
+            if tmp.exists():
+                tmp.unlink()
+        for folder in sorted(created, key=lambda d: len(d.parts), reverse=True):  # innermost first, only while empty
+            try:
+                folder.rmdir()
+            except OSError:
+                pass

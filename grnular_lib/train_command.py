@@ -218,8 +218,10 @@ def _setting(args: argparse.Namespace) -> dict:
 
 def run_train(args: argparse.Namespace) -> int:
     """Carry out ``grnular train``; returns the exit status."""
-    from .checkpoints import model_card, save_checkpoint
-    from .outputs import atomic_write
+    import torch
+
+    from .checkpoints import checkpoint_payload, model_card
+    from .outputs import atomic_write_together
     from .parallel import check_workers, dask_client
     from .training import train_model
 
@@ -261,12 +263,16 @@ def run_train(args: argparse.Namespace) -> int:
     command = command_line(args)
     training = {**run.record, "command": command}
     validation = {"best_epoch": result.best_epoch, "best": result.best, "history": result.history}
-    save_checkpoint(out, method=args.method, state=result.model.state_dict(), config=model.config,
-                    validation=validation, training=training)
-    card = model_card_path(out)
-    atomic_write(card, lambda tmp: tmp.write_text(model_card(out), encoding="utf-8"))
-    curve = validation_curve_path(out)
-    atomic_write(curve, lambda tmp: _write_curve(result.history, tmp))
+    payload = checkpoint_payload(method=args.method, state=result.model.state_dict(), config=model.config,
+                                 validation=validation, training=training)
+    card, curve = model_card_path(out), validation_curve_path(out)
+
+    def write_all(tmp: dict[Path, Path]) -> None:
+        torch.save(payload, tmp[out])
+        tmp[card].write_text(model_card(tmp[out], name=out.name), encoding="utf-8")
+        _write_curve(result.history, tmp[curve])
+
+    atomic_write_together([out, card, curve], write_all)  # the three, or none of them, are replaced
     b = result.best
     print(f"wrote {out}, its model card {card.name} and validation curve {curve.name}: {args.method}, best epoch "
           f"{result.best_epoch}, validation AUPRC {b['valid_auprc']:.3f} (untrained "

@@ -64,7 +64,7 @@ chapter.availability_table(availability)
 # ## Fig. 8: the paper's protocol (undirected)
 
 # %%
-unavailable = list(availability.loc[~availability["available"], "data"])
+unavailable = chapter.unavailable(availability)
 fig = plots.score_heatmaps(results.query("protocol == 'undirected'"), metrics=["auprc", "auroc"], columns="data",
                           unavailable=unavailable)
 
@@ -112,7 +112,7 @@ print(report.verdict_sentence(comparison, params))
 by_set, set_availability = peers.beeline_genesets(chapter.results, params, client=client)
 peers.print_not_run(params, ["compare_methods"])
 fig = plots.score_heatmaps(by_set.query("protocol == 'beeline'"), metrics=["auprc_ratio", "epr"], columns="data",
-                           unavailable=list(set_availability.loc[~set_availability["available"], "data"]))
+                           unavailable=chapter.unavailable(set_availability))
 
 # %% [markdown]
 # ## Published numbers beside this rerun

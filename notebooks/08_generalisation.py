@@ -46,7 +46,7 @@ expensive_graphs: "Optional[int]" = None  # graphs per cell for GRNBoost2, GLASS
 seed: "Optional[int]" = None  # random seed of the methods
 
 # %%
-from bookkit import ch08_generalisation as chapter, peers, settings
+from bookkit import ch08_generalisation as chapter, peers, report, settings
 from grnular_lib import generalisation as gen
 
 # Check every parameter first: a bad one stops here with a message naming it and the valid choices.
@@ -136,7 +136,7 @@ comparison = chapter.paper_vs_run(results)
 comparison
 
 # %%
-print(chapter.verdict_sentence(comparison, params))
+print(report.verdict_sentence(comparison, params, items="asks of a general model", verb="are met"))
 
 # %% [markdown]
 # Real-data AUPRC is low in absolute terms for every method; compare margins there with the chance level in the

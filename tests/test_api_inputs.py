@@ -1,5 +1,6 @@
 """Bad inputs to the Python API (``grnular_lib.infer``): one clear :class:`InputError` each, before any work."""
 import os
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -66,6 +67,16 @@ def test_tf_collections_and_a_generator_give_the_same_network(frame):
     for tfs in (("G1", "G0"), {"G0", "G1"}, pd.Series(["G0", "G1"]), iter(["G0", "G1"])):
         got = infer(frame, tfs=tfs, method="pearson")
         pd.testing.assert_frame_equal(got, want)
+
+
+def test_a_transposed_frame_without_names_for_its_cells_is_warned_about(frame):
+    """genes × cells read as cells × genes: the cells' numbers become gene labels and the gene names cell labels."""
+    with pytest.warns(UserWarning, match=r"genes are labelled by position .* cells carry names \(e.g. 'G0'\); .*df.T"):
+        infer(frame.T, method="pearson")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        infer(frame, method="pearson")  # the right way round: no warning
+        infer(frame.reset_index(drop=True).T.reset_index(drop=True).T, method="pearson")  # no names at all
 
 
 def test_a_file_named_like_a_shipped_checkpoint_is_refused(frame, tmp_path, monkeypatch):

@@ -526,6 +526,12 @@ NETWORK_TABLE = b"Gene1,Gene2,Type\nG0,G3,+\nG0,G4,-\nG1,G5,+\n"
 ARBORETO_EDGES = "G0\tG3\t0.9\nG1\tG4\t0.8\nG0\tG4\t0.1\nG1\tG3\t0.2\n"
 
 
+def _row_numbers_csv(d: Path) -> list[str]:
+    expression().T.reset_index(drop=True).to_csv(d / "cells.csv")
+    (d / "tfs.txt").write_text("G0\nG1\nG2\n")
+    return ["infer", str(d / "cells.csv"), "--method", "pearson", "-o", str(d / "out.tsv")]
+
+
 CASES: list[Case] = [
     # data loss and clobbering
     Case("infer-output-is-input", "data loss", "`grnular infer X.csv … -o X.csv`", _infer_self,
@@ -865,6 +871,55 @@ CASES: list[Case] = [
     Case("train-scheduler-not-answering", "also", "`train --scheduler tcp://127.0.0.1:1` (checked before simulating)",
          lambda d: [*TRAIN, "--scheduler", "tcp://127.0.0.1:1", "-o", str(d / "m.pt")],
          match=r"no Dask scheduler answered at tcp://127.0.0.1:1"),
+    # names one letter or one case away from a file (session 30)
+    Case("tf-file-case", "misleading", "`--tfs TFs.txt` where the folder holds tfs.txt",
+         lambda d: ["infer", str(beeline(d)), "--tfs", str(d / "TFs.txt"), "-o", str(d / "out.tsv")],
+         match=r"TF file .*TFs.txt does not exist \(in that folder: tfs.txt\)"),
+    Case("expression-file-typo", "misleading", "`infer exprs.csv` where the folder holds expr.csv",
+         lambda d: ["infer", str(beeline(d) and d / "exprs.csv"), "--tfs", str(d / "tfs.txt"), "-o",
+                    str(d / "out.tsv")],
+         match=r"expression file .*exprs.csv does not exist \(in that folder: expr.csv\)"),
+    # grnular evaluate, from an audit of 2026-12-03 (session 30)
+    Case("evaluate-truth-target-first", "silent", "a truth headed `target,regulator` (target first: every edge read "
+         "backwards before)", _evaluate(GOOD_EDGES, "target,regulator\nG3,G0\nG4,G1\n"),
+         result="columns taken by name: AUPRC 1.0", expect="ok", check=_check_json("auprc", lambda v: v == 1.0)),
+    Case("evaluate-truth-header-words", "silent", "a truth headed `source_gene,target_gene` (the header was "
+         "scored as an edge before)", _evaluate(GOOD_EDGES, "source_gene,target_gene\nG0,G3\nG1,G4\n"),
+         result="read as a header: 2 true edges, AUPRC 1.0", expect="ok",
+         check=_check_json("n_true_edges", lambda v: v == 2)),
+    Case("evaluate-dorothea-truth", "silent", "DoRothEA's `tf,confidence,target,mor` as the truth (tf → confidence "
+         "before)", _evaluate(GOOD_EDGES, "tf,confidence,target,mor\nG0,A,G3,1\nG1,B,G4,-1\n"),
+         result="tf → target: AUPRC 1.0", expect="ok", check=_check_json("auprc", lambda v: v == 1.0)),
+    Case("evaluate-truth-unknown-header", "silent", "a truth headed `node_a,node_b`",
+         _evaluate(GOOD_EDGES, "node_a,node_b\nG0,G3\nG1,G4\n"), match=r"reads as a header, but it names no "
+         r"regulator and target column"),
+    Case("evaluate-edges-as-truth", "silent", "the edge list given as its own truth (AUPRC 1 before)",
+         lambda d: ["evaluate", str(edge_list(d, GOOD_EDGES)), "--truth", str(d / "edges.tsv")],
+         match=r"--truth .* is the edge list itself"),
+    Case("evaluate-truth-with-scores", "silent", "a ranked edge list (BEELINE's rankedEdges.csv) given as the truth",
+         _evaluate(GOOD_EDGES, "Gene1\tGene2\tEdgeWeight\nG0\tG3\t0.9\nG1\tG4\t0.1\n"),
+         result="scored, with a warning that every listed pair counts as true", expect="ok",
+         match=r"the truth network has a score column \('EdgeWeight'\)", check=_check_json("n_true_edges", lambda v: v == 2)),
+    Case("evaluate-every-pair-true", "misleading", "a truth that connects every pair it scores (null scores, exit 0 "
+         "before)", _evaluate([("G0", "G3", 0.9), ("G3", "G0", 0.1)], "Gene1,Gene2\nG0,G3\nG3,G0\n"),
+         match=r"every one of the 2 pairs the 'beeline' protocol scores is a true edge"),
+    Case("evaluate-nan-on-line-1", "misleading", "a headerless edge list whose first importance is NaN (taken for a "
+         "header before)", _evaluate_file("G0\tG3\tnan\nG1\tG4\t0.8\n", "edges.tsv"),
+         match=r"importance: 1 \(first: line 1, G0 → G3: 'nan'\)"),
+    Case("evaluate-decimal-comma", "misleading", "importances written with a decimal comma (`0,9`)",
+         _evaluate_file("G0\tG3\t0,9\nG1\tG4\t0,8\n", "edges.tsv"), match=r"'0,9', a decimal comma"),
+    Case("evaluate-some-genes-in-another-case", "misleading", "a truth naming some genes in another case",
+         _evaluate(GOOD_EDGES, "Gene1,Gene2\nG0,G3\ng1,g4\n"), result="scored, the warning names the case",
+         expect="ok", match=r"2 of them are in it in another case \(e.g. g1 as G1\)",
+         check=_check_json("n_true_edges", lambda v: v == 2)),
+    Case("evaluate-all-negative", "silent", "an edge list of log-probabilities (every importance negative)",
+         _evaluate([("G0", "G3", -0.1), ("G1", "G4", -0.2), ("G0", "G4", -3.0), ("G1", "G3", -2.0)]),
+         result="ranked by absolute value, with a warning", expect="ok",
+         match=r"every importance of the edge list is negative or zero; .* convert them first",
+         check=_check_json("auprc", lambda v: v < 1.0)),
+    Case("cells-by-genes-with-row-numbers", "silent", "a cells × genes CSV written by pandas' to_csv (a first "
+         "column of row numbers), read as genes × cells (ran on the cells before)", _row_numbers_csv,
+         match=r"genes are labelled by position .* pass --cells-in-rows .* or --genes-in-rows"),
 ]
 
 

@@ -191,6 +191,35 @@ def test_data_command_without_any_file_or_network_says_so(tmp_path, monkeypatch,
     assert "no route to host" in err[0] and "grnular data fetch" not in err[0]
     assert main(["data", "list", "--data-dir", str(tmp_path / "absent")]) == 2
     assert "--data-dir" in capsys.readouterr().err
+    tries = []
+    monkeypatch.setattr(resolve, "download_file", lambda entry, dest, progress=True: tries.append(entry) or offline(
+        entry, dest))
+    assert main(["data", "fetch", "sergio", "go-mouse"]) == 2  # every set is reported; one download is tried
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(tries) == 1 and len(err) == 1 and "2 data sets are not ready (sergio, go-mouse)" in err[0]
+    assert "sergio: NOT READY" in captured.out and "go-mouse: NOT READY" in captured.out
+
+
+@needs_mirror
+def test_verify_fails_on_a_missing_file_and_names_a_folder_one_level_too_deep(tmp_path, monkeypatch, capsys):
+    """`verify` is for scripts (`grnular data verify && …`): a missing file is a failure, not a count."""
+    from grnular_lib.cli import main
+
+    monkeypatch.setattr(resolve, "PROJECT_ROOT", tmp_path / "nowhere" / "project")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GRNULAR_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "data"
+    (root / "sergio/DS1").mkdir(parents=True)
+    shutil.copy(MIRROR / SMALL, root / SMALL)
+    assert main(["data", "verify", "sergio", "--data-dir", str(root)]) == 1
+    captured = capsys.readouterr()
+    assert "MISSING" in captured.out and "files are missing" in captured.err
+    (root / SMALL).unlink()
+    (root / "sergio/DS2").mkdir()
+    shutil.copy(MIRROR / "sergio/DS2/gt_GRN.csv", root / "sergio/DS2/gt_GRN.csv")
+    assert main(["data", "verify", "sergio", "--data-dir", str(root / "sergio")]) == 1
+    assert f"give the folder above: {root}" in capsys.readouterr().err
 
 
 def test_a_manifest_that_is_not_yaml_is_one_line(tmp_path, monkeypatch, capsys):

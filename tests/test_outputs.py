@@ -9,7 +9,7 @@ import torch
 
 from grnular_lib.checkpoints import save_checkpoint
 from grnular_lib.models import build_model
-from grnular_lib.outputs import atomic_write
+from grnular_lib.outputs import atomic_write, atomic_write_together
 from grnular_lib.simulate.graph import random_grn
 from grnular_lib.simulate.sergio_io import write_sergio
 
@@ -43,6 +43,35 @@ def test_full_disk_names_the_output_and_removes_the_folders_it_made(tmp_path):
         atomic_write(tmp_path / "a" / "b" / "out.tsv", full)
     assert caught.value.filename == str(tmp_path / "a" / "b" / "out.tsv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_files_written_together_are_replaced_all_or_none(tmp_path):
+    paths = [tmp_path / "m.pt", tmp_path / "m.card.md", tmp_path / "m.validation.csv"]
+    for p in paths:
+        p.write_text("old")
+
+    def fail_on_the_last(tmp):
+        for p in paths[:-1]:
+            tmp[p].write_text("new")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_together(paths, fail_on_the_last)
+    assert [p.read_text() for p in paths] == ["old"] * 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+
+    def full(tmp):
+        tmp[paths[1]].write_text("half")
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp[paths[1]]))
+
+    with pytest.raises(OSError) as caught:
+        atomic_write_together(paths, full)
+    assert caught.value.filename == str(paths[1])  # the final name, not the temporary one
+    assert [p.read_text() for p in paths] == ["old"] * 3
+
+    atomic_write_together(paths, lambda tmp: [tmp[p].write_text("new") for p in paths])
+    assert [p.read_text() for p in paths] == ["new"] * 3
+    assert len(list(tmp_path.iterdir())) == 3
 
 
 def test_the_command_reports_a_refused_write_in_one_line(tmp_path, monkeypatch, capsys):

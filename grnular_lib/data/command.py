@@ -15,6 +15,8 @@ def _names(args: argparse.Namespace) -> list[str]:
     """The manifests named on the command line (all by default), once the names and ``--data-dir`` are checked."""
     given = args.data_dir if args.data_dir is not None else os.environ.get("GRNULAR_DATA_DIR")
     option = "--data-dir" if args.data_dir is not None else "GRNULAR_DATA_DIR"
+    if given is not None and not str(given).strip():
+        raise InputError(f"{option} is empty; give the folder that holds the data files (or leave it out)")
     if given is not None and not Path(given).expanduser().is_dir():
         state = "is not a directory" if Path(given).expanduser().exists() else "does not exist"
         raise InputError(f"{option} {given} {state}; give the folder that holds the data files (or unset it)")
@@ -39,10 +41,24 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _nested_hint(names: list[str], data_dir: str | None) -> str:
+    """A hint when the data folder given is one level too deep (``--data-dir data/sergio`` for ``sergio/DS1/…``)."""
+    given = data_dir if data_dir is not None else os.environ.get("GRNULAR_DATA_DIR")
+    if not given:
+        return ""
+    folder = Path(given).expanduser()
+    manifests = load_manifests()
+    if any((folder.parent / f.path).is_file() for n in names for f in manifests[n].files):
+        return (f"; the manifests' paths start with the data set's folder ({folder.name}/…), so give the folder "
+                f"above: {folder.parent}")
+    return ""
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     manifests = load_manifests()
+    names = list(dict.fromkeys(_names(args)))
     bad = missing = ok = 0
-    for name in _names(args):
+    for name in names:
         for f in manifests[name].files:
             path = locate(f.path, data_dir=args.data_dir)
             if path is None:
@@ -57,24 +73,39 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             except ChecksumError as exc:
                 bad += 1
                 print(f"BAD      {exc}")
-    print(f"{ok} verified, {bad} damaged, {missing} missing", file=sys.stderr)
+            except OSError as exc:  # unreadable (permissions), or a read error of the disk
+                bad += 1
+                print(f"BAD      {path}: cannot be read ({exc.strerror or exc}); check its permissions")
+    print(f"{ok} verified, {bad} damaged or unreadable, {missing} missing", file=sys.stderr)
     if not ok and not bad:
         print(f"grnular: error: none of these files is here (searched {', '.join(map(str, data_roots(args.data_dir)))})"
-              "; set GRNULAR_DATA_DIR or pass --data-dir to the folder holding them, or run `grnular data fetch`",
-              file=sys.stderr)
+              "; set GRNULAR_DATA_DIR or pass --data-dir to the folder holding them, or run `grnular data fetch` "
+              f"for those with a public URL{_nested_hint(names, args.data_dir)}", file=sys.stderr)
         return 1
-    return 1 if bad else 0
+    if missing and not bad:
+        print(f"grnular: error: {missing} files are missing; put them under a data folder (--data-dir, "
+              "GRNULAR_DATA_DIR) at the paths listed, or run `grnular data fetch` for those with a public URL",
+              file=sys.stderr)
+    return 1 if bad or missing else 0
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    failed = []
-    for name in _names(args):
+    failed: dict[str, str] = {}
+    download = True
+    for name in dict.fromkeys(_names(args)):
         try:
-            paths = fetch(name, data_dir=args.data_dir)
+            paths = fetch(name, data_dir=args.data_dir, download=download)
             print(f"{name}: {len(paths)} files ready")
-        except DataUnavailableError as exc:
-            failed.append(name)
-            print(f"grnular: error: {exc}", file=sys.stderr)
+        except (DataUnavailableError, ChecksumError) as exc:
+            failed[name] = str(exc)
+            download = download and not getattr(exc, "offline", False)  # offline: no other set's download is tried
+    if len(failed) == 1:
+        print(f"grnular: error: {next(iter(failed.values()))}", file=sys.stderr)
+    elif failed:
+        for name, why in failed.items():
+            print(f"{name}: NOT READY  {why}")
+        print(f"grnular: error: {len(failed)} data sets are not ready ({', '.join(failed)}): see above for the files "
+              "and what to do", file=sys.stderr)
     return 2 if failed else 0
 
 

@@ -94,8 +94,10 @@ def verify_file(path: Path, entry: ManifestFile, *, trust_stamp: bool = False, r
     stores no checksum.
     """
     size = path.stat().st_size
+    source = f"the public source ({entry.archive})" if entry.archive else "the public source (see data_manifests/)"
     fix = (f"the file is damaged or a different version: delete {path} and run `grnular data fetch`, or copy a good "
-           f"copy from the public source (see data_manifests/)")
+           f"copy from {source}" if entry.url else
+           f"the file is damaged or a different version: replace {path} with a good copy from {source}")
     if size != entry.size:
         raise ChecksumError(f"{path}: size {size} bytes, but the manifest says {entry.size} bytes for {entry.path}; {fix}")
     stamps = _read_stamps()
@@ -148,7 +150,8 @@ def _unavailable(what: str, entries: Iterable[ManifestFile], manifest: Manifest,
     error = DataUnavailableError(
         f"{what} is not available: {listed} not found under "
         f"{', '.join(str(r) for r in data_roots(data_dir))} ({reason}). Provide the files: set GRNULAR_DATA_DIR (or "
-        f"pass data_dir=) to a folder holding them at these relative paths{again}. Source: {manifest.origin}")
+        f"pass --data-dir; data_dir= in Python) to a folder holding them at these relative paths{again}. Source: "
+        f"{manifest.origin}")
     error.reason = reason
     return error
 
@@ -188,28 +191,37 @@ def resolve_file(path: str, *, data_dir: str | os.PathLike | None = None, downlo
 
 
 def locate(path: str, *, data_dir: str | os.PathLike | None = None) -> Path | None:
-    """Local path of a manifest file without verifying or downloading it, or ``None``."""
+    """Local path of a manifest file without verifying or downloading it, or ``None`` (also where a folder on the way
+    cannot be read)."""
     _, entry = find_file(path)
     for root in data_roots(data_dir):
-        if (root / entry.path).is_file():
-            return root / entry.path
+        try:
+            if (root / entry.path).is_file():
+                return root / entry.path
+        except PermissionError:
+            continue
     return None
 
 
-def fetch(name: str, *, data_dir: str | os.PathLike | None = None) -> list[Path]:
+def fetch(name: str, *, data_dir: str | os.PathLike | None = None, download: bool = True) -> list[Path]:
     """Make every file of a manifest available locally (verify local copies, download the rest).
 
+    After the first failed download no other is tried (the machine is offline, or the server does not answer: each
+    try would wait for its timeout); the error lists every file that is not here. ``download=False`` tries none.
+
     Raises :class:`ChecksumError` naming every damaged local copy, else :class:`DataUnavailableError` listing every
-    file that could not be provided (after trying them all).
+    file that could not be provided (after trying them all); its ``offline`` attribute says whether a download failed.
     """
     manifest = get_manifest(name)
     paths, missing, reasons, damaged = [], [], [], []
+    offline = False
     for entry in manifest.files:
         try:
-            paths.append(resolve_file(entry.path, data_dir=data_dir))
+            paths.append(resolve_file(entry.path, data_dir=data_dir, download=download and not offline))
         except DataUnavailableError as exc:
             missing.append(entry)
             reasons.append(getattr(exc, "reason", ""))
+            offline = offline or getattr(exc, "reason", "").startswith("offline")
         except ChecksumError as exc:
             damaged.append((locate(entry.path, data_dir=data_dir), exc))
     if len(damaged) == 1:
@@ -217,11 +229,20 @@ def fetch(name: str, *, data_dir: str | os.PathLike | None = None) -> list[Path]
     if damaged:
         shown = ", ".join(str(p) for p, _ in damaged[:4]) + (" …" if len(damaged) > 4 else "")
         raise ChecksumError(f"{len(damaged)} of {len(manifest.files)} local files of {name!r} are damaged or another "
-                            f"version ({shown}; `grnular data verify {name}` names the problem of each): delete them "
-                            f"and run `grnular data fetch {name}` again, or copy good copies from the public source "
-                            "(see data_manifests/)")
+                            f"version ({shown}; `grnular data verify {name}{_data_dir_option(data_dir)}` names the "
+                            "problem of each): replace them with good copies from the public source (see "
+                            "data_manifests/)")
     if missing:
-        raise _unavailable(f"data set {name!r}", missing, manifest,
-                           f"{len(missing)} of {len(manifest.files)} files could not be found or downloaded; first: "
-                           f"{reasons[0]}", data_dir=data_dir, fetching=True)
+        first = next((r for r in reasons if r.startswith("offline")), reasons[0])
+        error = _unavailable(f"data set {name!r}", missing, manifest,
+                             f"{len(missing)} of {len(manifest.files)} files could not be found or downloaded; "
+                             f"{'a download failed' if offline else 'first'}: {first}", data_dir=data_dir,
+                             fetching=True)
+        error.offline = offline
+        raise error
     return paths
+
+
+def _data_dir_option(data_dir: str | os.PathLike | None) -> str:
+    """`` --data-dir DIR`` for a command suggested to the user, when a folder was given."""
+    return f" --data-dir {data_dir}" if data_dir is not None else ""

@@ -183,21 +183,15 @@ def _move_into(new: Path, out: Path) -> None:
     if not out.exists():
         os.replace(new, out)
         return
-    import signal
-    import threading
+    from ..outputs import signals_held
 
-    held = (signal.SIGINT, signal.SIGTERM) if threading.current_thread() is threading.main_thread() else ()
-    previous = {sig: signal.signal(sig, lambda signum, frame: None) for sig in held}  # ignored while the files move
-    try:
+    with signals_held():  # the run is complete: Ctrl-C and SIGTERM wait until the files have moved
         written = {p.name for p in new.iterdir()}
         for name in sorted(written):
             os.replace(new / name, out / name)
         for p in out.iterdir():
             if p.name not in written and _is_output_file(p.name):
                 p.unlink()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def _check_finite_options(args: argparse.Namespace) -> None:

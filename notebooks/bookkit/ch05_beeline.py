@@ -120,6 +120,11 @@ def overview(results: pd.DataFrame) -> pd.DataFrame:
     return table.round(3)
 
 
+def unavailable(availability: pd.DataFrame) -> list[str]:
+    """The data columns (dataset / network) of ``availability`` that could not be run here, for the heat maps."""
+    return list(availability.loc[~availability["available"], "data"])
+
+
 def availability_table(availability: pd.DataFrame) -> pd.DataFrame:
     """Datasets × ground truths: "yes" where the expression and the network are here, "n/a" where not, and why."""
     here = availability.pivot_table(index="dataset", columns="network", values="available", aggfunc="first",

@@ -49,7 +49,22 @@ def go_term_table(sets: dict[str, list[str]], data: GRNDataset) -> pd.DataFrame:
 
 
 def gene_along_pseudotime(data: GRNDataset, pseudotime: pd.Series, gene: str) -> pd.DataFrame:
-    """One gene's expression per cell with its pseudotime (cells with missing pseudotime left out)."""
+    """One gene's expression per cell with its pseudotime (cells with missing pseudotime left out).
+
+    Parameters
+    ----------
+    data
+        The case-study data (:func:`data`).
+    pseudotime
+        Pseudotime per cell in the expression's cell order, NaN where missing, as :func:`data` returns it.
+    gene
+        One of ``data.genes`` (the chapter passes ``target``); any other raises an ``InputError``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pseudotime`` and ``expression``, indexed by cell (``pseudotime``'s index).
+    """
     if gene not in data.genes:
         raise InputError(f"gene {gene!r} is not in the data; choose one of its genes (e.g. CFC1)")
     frame = pd.DataFrame({"pseudotime": pseudotime.to_numpy(),
@@ -65,6 +80,16 @@ def robustness(data: GRNDataset, params: dict[str, Any], *, client: Any = None
                ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The regulators' ranks for every method of ``rank_methods`` (all cells with each of ``rank_seeds``, and
     ``rank_resamples`` bootstrap resamples of the cells) and of ``rank_full_only`` (all cells, ``seed`` only).
+
+    Parameters
+    ----------
+    data
+        The case-study data (:func:`data`).
+    params
+        The chapter's parameters: ``rank_methods``, ``rank_full_only``, ``rank_seeds``, ``rank_resamples``, ``seed``,
+        ``target`` and ``regulators`` are read, and ``model_setting`` for the unrolled models' checkpoints.
+    client
+        Optional Dask client for the baselines that parallelise over targets (``None``: serial).
 
     Returns
     -------
@@ -132,7 +157,23 @@ def support_table(runs: pd.DataFrame) -> pd.DataFrame | str:
 
 def go_test_table(networks: dict[str, np.ndarray], data: GRNDataset, go_genes: list[str]) -> pd.DataFrame:
     """The Wilcoxon test of Fig. 9 for each method's network (:func:`grnular_lib.case_study.go_tests`), the
-    p-value in two significant digits and the rest rounded."""
+    p-value in two significant digits and the rest rounded.
+
+    Parameters
+    ----------
+    networks
+        Label → genes × genes scores, one network per method (the second result of :func:`robustness`).
+    data
+        The case-study data the networks were inferred on (its genes and TF columns are read).
+    go_genes
+        The chosen GO terms' genes that are in the data (the second result of :func:`go_genes`); at least two.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method (index ``method``): ``p_value`` (as text), ``prob_superiority``, ``rank_biserial``,
+        ``n_go``, ``n_all``, ``median_go`` and ``median_all`` (:func:`grnular_lib.case_study.rank_sum_test`).
+    """
     from grnular_lib.case_study import go_tests
 
     table = go_tests(networks, data.genes, go_genes, data.tf_index).set_index("method")
@@ -147,7 +188,35 @@ PAPER_SUBNETWORK_TFS = ("SOX7", "SOX17", "MTF2", "GATA6", "CITED2", "NOTCH1", "R
 def paper_vs_run(*, p_value: float, regulators: pd.DataFrame, fits: pd.DataFrame,
                  subnetwork: pd.DataFrame, target: str, n_go_genes: int,
                  support: pd.DataFrame | None = None) -> pd.DataFrame:
-    """"Paper vs this run" of chapter 6 (Figs. 9–11), from the case study's executed results."""
+    """"Paper vs this run" of chapter 6 (Figs. 9–11), from the case study's executed results.
+
+    Parameters
+    ----------
+    p_value
+        The Fig. 9 test's p-value for the analysed network (:func:`grnular_lib.case_study.rank_sum_greater`); the
+        statement holds below 0.05.
+    regulators
+        The target's TFs ranked, columns ``TF`` and ``rank`` (:func:`grnular_lib.case_study.ranked_regulators`).
+    fits
+        LOWESS fits, columns ``gene``, ``pseudotime`` and ``fit`` (:func:`grnular_lib.case_study.lowess_trends`);
+        a gene's trend is its mean fit over the latest tenth of the cells minus that over the earliest tenth.
+    subnetwork
+        The thresholded subnetwork among the GO genes, columns ``TF`` and ``target``
+        (:func:`grnular_lib.case_study.thresholded_subnetwork`), searched for :data:`PAPER_SUBNETWORK_TFS`.
+    target
+        The gene whose regulators were ranked (the paper's CFC1), for the statements' wording.
+    n_go_genes
+        How many GO genes are in the network, for the "this run" text of Fig. 9.
+    support
+        :func:`claim_by_method`'s table; when given, a row on the SOX statement across methods, seeds and resampled
+        cells is added.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``claim``; columns ``paper``, ``this run`` and ``holds here`` (``yes``, ``partly``, ``no`` or
+        ``not run``).
+    """
     rank = dict(zip(regulators["TF"], regulators["rank"]))
     genes_in_net = set(subnetwork["TF"]) | set(subnetwork["target"])
     found_tfs = [t for t in PAPER_SUBNETWORK_TFS if t in genes_in_net]

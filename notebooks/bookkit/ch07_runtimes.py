@@ -58,7 +58,24 @@ def hidden_runtimes(data: GRNDataset, params: dict[str, Any]) -> pd.DataFrame:
 
 def method_runtimes(data: GRNDataset, params: dict[str, Any], *, client: Any = None) -> pd.DataFrame:
     """Table 2: seconds of every method of ``runtime_methods`` on the test problem, with TFs; the unrolled models
-    on the CPU and, when CUDA is here, also on the GPU (a warm-up call first on each device)."""
+    on the CPU and, when CUDA is here, also on the GPU (a warm-up call first on each device).
+
+    Parameters
+    ----------
+    data
+        The test problem (:func:`data`).
+    params
+        The chapter's parameters: ``runtime_methods``, ``repeats`` (timed calls per method and device, at least one;
+        the median is kept) and ``seed`` are read, and ``model_setting`` for the unrolled models' checkpoints.
+    client
+        Optional Dask client for the baselines that parallelise over targets (``None``: serial); the unrolled
+        models do not use it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method and device: ``method`` (display label), ``device`` (``CPU`` or ``GPU``) and ``seconds``.
+    """
     from grnular_lib.infer import score_matrix
     from grnular_lib.models import predict
 

@@ -162,15 +162,3 @@ def claims() -> list[Claim]:
 def paper_vs_run(results: pd.DataFrame) -> pd.DataFrame:
     """The chapter's "asked vs this run" table (``paper`` = what the project asks of a general model)."""
     return cl.paper_vs_run(results, claims()).rename(columns={"paper": "asked"})
-
-
-def verdict_sentence(table: pd.DataFrame, params: dict[str, Any]) -> str:
-    """How many of the asks this run meets, in one or two sentences."""
-    counts = table["holds here"].value_counts()
-    text = (f"In this run ({params['profile']} profile) {int(counts.get('yes', 0))} of {len(table)} of these asks "
-            f"are met, {int(counts.get('partly', 0))} partly and {int(counts.get('no', 0))} not"
-            + (f"; {int(counts.get('not run', 0))} could not be checked with these settings" if counts.get("not run")
-               else "") + ".")
-    if params["profile"] == "smoke":
-        text += " The smoke profile runs tiny settings to test that the chapter executes; its numbers say nothing."
-    return text

@@ -99,6 +99,17 @@ def beeline_genesets(results: Callable[..., tuple[pd.DataFrame, pd.DataFrame]], 
     ``compare_genesets`` as BEELINE built it (no further gene selection), for ``compare_datasets`` and
     ``compare_methods``.
 
+    Parameters
+    ----------
+    results
+        Called as ``results(params, client=client)`` once per gene set, with ``geneset`` set to it, ``preprocessing``
+        to ``"beeline"``, and ``beeline_datasets`` and ``methods`` to ``compare_datasets`` and ``compare_methods``.
+    params
+        The chapter's parameters: ``compare_genesets``, ``compare_datasets`` and ``compare_methods`` are read here;
+        the others reach ``results`` as they are.
+    client
+        Optional Dask client, passed on to ``results``.
+
     Returns
     -------
     (results, availability)

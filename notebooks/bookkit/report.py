@@ -17,6 +17,20 @@ def mean_pm_std(summary: pd.DataFrame, metric: str = "auprc", *, index: Sequence
     several), for display.
 
     With ``chance`` a last row gives the mean chance level of each column (the AUPRC of a random predictor).
+
+    Parameters
+    ----------
+    summary
+        Means and standard deviations per group (:func:`grnular_lib.sweep.summarise`): ``<metric>_mean`` and
+        ``<metric>_std`` (a NaN std shows the mean alone), and the columns of ``index`` and ``columns``.
+    metric
+        The metric shown, e.g. ``auprc`` or ``auroc``.
+    index
+        Columns of ``summary`` that make the rows, e.g. ``["tfs", "method"]``.
+    columns
+        Column (or columns) of ``summary`` that make the table's columns, e.g. ``"dropout_percentile"``.
+    chance
+        Add the "chance level" row (reads ``summary``'s ``chance`` column).
     """
     text = summary.assign(_v=[f"{m:.3f} ± {s:.3f}" if np.isfinite(s) else f"{m:.3f}"
                               for m, s in zip(summary[f"{metric}_mean"], summary[f"{metric}_std"])])
@@ -28,13 +42,23 @@ def mean_pm_std(summary: pd.DataFrame, metric: str = "auprc", *, index: Sequence
     return table
 
 
-def verdict_sentence(table: pd.DataFrame, params: dict[str, Any]) -> str:
-    """Two or three sentences on how close this run came, built from a :func:`paper_vs_run` table."""
+def verdict_sentence(table: pd.DataFrame, params: dict[str, Any], *,
+                     items: str = "statements checked here (the paper's, and this project's own where the table says "
+                                  "so)", verb: str = "held fully") -> str:
+    """Two or three sentences on how close this run came, built from a :func:`paper_vs_run` table.
+
+    Parameters
+    ----------
+    table
+        Its ``"holds here"`` column says ``yes``, ``partly``, ``no`` or ``not run`` for each row.
+    params
+        The chapter's parameters (``profile`` is read).
+    items, verb
+        What the rows are and what ``yes`` means, for the count ("3 of the 7 *items* *verb*, …").
+    """
     counts = table["holds here"].value_counts()
-    n = len(table)
-    held = int(counts.get("yes", 0))
-    parts = [f"In this run ({params['profile']} profile), {held} of the {n} statements checked here (the paper's, "
-             f"and this project's own where the table says so) held fully, {int(counts.get('partly', 0))} partly and {int(counts.get('no', 0))} not"
+    parts = [f"In this run ({params['profile']} profile), {int(counts.get('yes', 0))} of the {len(table)} {items} "
+             f"{verb}, {int(counts.get('partly', 0))} partly and {int(counts.get('no', 0))} not"
              + (f"; {int(counts.get('not run', 0))} could not be checked with these settings" if counts.get(
                  "not run", 0) else "") + "."]
     failed = [c for c, v in table["holds here"].items() if v in ("no", "partly")]
@@ -55,6 +79,18 @@ def sample_note(results: pd.DataFrame, by: Sequence[str], *, metric: str = "aupr
 
     ``by`` are the columns that define one point of a figure (e.g. ``["method", "cells", "cell_types"]``); the
     spread is the standard deviation across the datasets of each point, summarised over the points.
+
+    Parameters
+    ----------
+    results
+        One row per dataset and setting (e.g. a sweep's results), with the columns of ``by`` and ``metric``.
+    by
+        Columns of ``results`` that define one point of a figure.
+    metric
+        The column whose spread is given, e.g. ``auprc``; named in capitals in the text.
+    unit
+        What a dataset is, in the plural, for the text (e.g. ``"test graphs"``, ``"replicates"``); a final "s" is
+        dropped when every point has one dataset.
     """
     g = results.groupby(list(by), sort=False)[metric]
     n = g.size()

@@ -325,6 +325,21 @@ def rerun_command(notebook: str, params: dict[str, Any], *, change: dict[str, An
     """The commands that rerun ``notebook`` with ``change`` on top of this run's profile.
 
     Scalars go through ``-p``; lists through papermill's ``-y`` (YAML), since ``-p`` passes scalars only.
+
+    Parameters
+    ----------
+    notebook
+        The chapter, one of :func:`chapters` (e.g. ``"06_mesc_case_study"``).
+    params
+        This run's parameters (``profile`` is read).
+    change
+        Parameter name → new value; lists and tuples go through ``-y``, every other value through ``-p``.
+
+    Returns
+    -------
+    str
+        Several lines: the ``make notebook`` command, then, after a comment line, the ``jupytext`` and ``papermill``
+        commands that do the same directly.
     """
     scalars = {k: v for k, v in change.items() if not isinstance(v, (list, tuple))}
     lists = {k: list(v) for k, v in change.items() if isinstance(v, (list, tuple))}

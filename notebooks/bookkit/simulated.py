@@ -46,7 +46,25 @@ def results(params: dict[str, Any], *, client: Any = None) -> pd.DataFrame:
 def common_claims(where: str, per: list[str], *, grnular_paper: str,
                   glad_paper: str = "GLAD best without TFs") -> list[Claim]:
     """The statements of §3.2–3.3 that every simulated chapter checks, per group ``per`` (e.g. per cell count);
-    ``where`` names the paper's figure, ``grnular_paper`` and ``glad_paper`` quote what the paper says of it."""
+    ``where`` names the paper's figure, ``grnular_paper`` and ``glad_paper`` quote what the paper says of it.
+
+    Parameters
+    ----------
+    where
+        The paper's figure or figures, e.g. ``"Fig. 4"``; it ends the wording of the first two statements.
+    per
+        Columns of the results whose groups are each checked on their own, e.g. ``["cells", "cell_types"]``.
+    grnular_paper
+        What the paper says of GRNUlar with TFs (the ``paper`` column of the second statement).
+    glad_paper
+        What the paper says of GLAD without TFs (the ``paper`` column of the first statement).
+
+    Returns
+    -------
+    list of Claim
+        GLAD best without TFs, GRNUlar best with TFs among the paper's methods, and GRNUlar with TFs above the
+        simple floors, in that order.
+    """
     return [
         best_method_claim(f"Without TFs, GLAD has the best AUPRC ({where})", glad_paper, method="GLAD",
                           among=PAPER_NO_TF_METHODS, tfs="without TFs", per=per),
