@@ -150,11 +150,12 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
     Returns
     -------
     dict
-        :func:`grnular_lib.metrics.score`'s result plus ``protocol`` and ``n_genes``; NaN values become ``None``.
+        :func:`grnular_lib.metrics.score`'s result (computed from the edges, :func:`grnular_lib.metrics.score_edges`:
+        memory grows with the number of edges, not genes²) plus ``protocol`` and ``n_genes``; NaN values become
+        ``None``.
     """
-    from .metrics import PROTOCOLS, score
-    from .network import (EDGE_COLUMNS, EDGE_HEADER_WORDS, TRUTH_COLUMNS, TRUTH_HEADER_WORDS, matrix_from_edges,
-                          named_columns)
+    from .metrics import PROTOCOLS, score_edges
+    from .network import EDGE_COLUMNS, EDGE_HEADER_WORDS, TRUTH_COLUMNS, TRUTH_HEADER_WORDS, named_columns
 
     if protocol not in PROTOCOLS:
         raise InputError(f"unknown scoring protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}")
@@ -205,12 +206,11 @@ def score_edge_list(edges: pd.DataFrame, truth: pd.DataFrame, protocol: str = "b
                           f"(e.g. {truth['Gene1'][unreachable].iloc[0]}); the tf protocol cannot score them",
                           stacklevel=2)
     genes = list(dict.fromkeys([*edges["TF"], *edges["target"], *truth["Gene1"], *truth["Gene2"]]))
-    S = matrix_from_edges(edges, genes)
     pos = {g: i for i, g in enumerate(genes)}
-    T = np.zeros_like(S)
-    T[truth["Gene1"].map(pos).to_numpy(int), truth["Gene2"].map(pos).to_numpy(int)] = 1
     tf_index = np.array(sorted({pos[t] for t in edges["TF"]}), dtype=np.int64)
-    result = score(S, T, protocol, tf_index=tf_index)
+    result = score_edges(edges["TF"].map(pos).to_numpy(np.int64), edges["target"].map(pos).to_numpy(np.int64),
+                         edges["importance"].to_numpy(float), truth["Gene1"].map(pos).to_numpy(np.int64),
+                         truth["Gene2"].map(pos).to_numpy(np.int64), len(genes), protocol, tf_index=tf_index)
     if result["n_pairs"] and result["n_true_edges"] == result["n_pairs"]:
         raise InputError(f"every one of the {result['n_pairs']} pairs the {protocol!r} protocol scores is a true edge, "
                          "so there is nothing to rank them against; give a truth network that leaves some pairs of "

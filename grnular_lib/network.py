@@ -101,15 +101,6 @@ def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequen
     return pd.DataFrame({"TF": names[r[order]], "target": names[c[order]], "importance": imp[order]}).reset_index(drop=True)
 
 
-def matrix_from_edges(edges: pd.DataFrame, genes: Sequence[str]) -> np.ndarray:
-    """Dense genes × genes matrix of ``|importance|`` (regulator row, target column); unlisted pairs are 0."""
-    pos = {g: i for i, g in enumerate(genes)}
-    S = np.zeros((len(pos), len(pos)), dtype=np.float64)
-    e = edges[edges["TF"].isin(pos) & edges["target"].isin(pos)]
-    S[e["TF"].map(pos).to_numpy(int), e["target"].map(pos).to_numpy(int)] = np.abs(e["importance"].to_numpy(float))
-    return S
-
-
 def _text_lines(path: Path, what: str, fix: str) -> list[str]:
     """Non-empty lines of a small UTF-8 text file (byte-order mark dropped), or :class:`InputError`."""
     if not path.exists():
