@@ -159,6 +159,28 @@ def _check_options(method: str, checkpoint: Any, *, cells_in_rows: Any, allow_ne
             raise InputError(f"{flag}={value!r}: give True or False{' (or None)' if none_ok else ''}")
 
 
+#: Bytes of memory per gene pair that any method holds at once (the genes × genes correlations, their inverse and the
+#: scores, in float64).
+_BYTES_PER_GENE_PAIR = 40
+
+
+def _check_fits(method: str, n_genes: int, n_regulators: int, every_gene: bool) -> None:
+    """One line before the work starts when the network cannot fit in this machine's memory (an out-of-memory kill
+    after an hour says nothing): the dense genes × genes matrices every method holds, and the grnular-rank models'
+    evidence per regulator–target pair."""
+    from .environment import check_fits_in_memory
+
+    nbytes = _BYTES_PER_GENE_PAIR * float(n_genes) ** 2
+    if method == "grnular-rank":
+        from .models.grnular_rank import INFERENCE_BYTES_PER_PAIR
+
+        nbytes += INFERENCE_BYTES_PER_PAIR * float(n_regulators) * n_genes
+    fix = ("give a TF list (--tfs, tfs=) so that only TFs are candidate regulators, or keep fewer genes (scanpy: "
+           "sc.pp.highly_variable_genes)" if every_gene else
+           "keep fewer genes (scanpy: sc.pp.highly_variable_genes) or TFs")
+    check_fits_in_memory(nbytes, f"{method} on {n_regulators:,} candidate regulators × {n_genes:,} genes", fix)
+
+
 def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = DEFAULT_METHOD,
           checkpoint: str | Path | None = None, seed: int = 0, *, cells_in_rows: bool | None = None,
           allow_negative: bool = False, client: Any = None, layer: str | None = None, use_raw: bool = False,
@@ -238,6 +260,7 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         warnings.warn(f"the expression looks like raw counts (whole numbers up to {float(expr.X.max()):.0f}); the "
                       f"{name} models were trained on log-transformed expression and keep only part of their lead "
                       "on counts: log-transform first (scanpy: sc.pp.normalize_total then sc.pp.log1p)", stacklevel=2)
+    _check_fits(name, len(expr.genes), len(expr.genes) if tf_index is None else len(tf_index), tfs is None)
     unrolled = METHODS[name].engine == "unrolled"
     if unrolled and checkpoint is None:
         checkpoint = default_checkpoint_for(expr.X, tf_index, name)

@@ -128,3 +128,14 @@ def test_scoring_takes_arboreto_and_beeline_column_names_and_refuses_others(fram
                                                                                             "Gene2": ["y"]}))
     with pytest.raises(InputError, match=r"its truth network has no edge between two of its genes"):
         evaluate("pearson", elsewhere)
+
+
+def test_a_network_beyond_the_machines_memory_is_refused_before_the_work(frame, monkeypatch):
+    import grnular_lib.environment as environment
+
+    monkeypatch.setattr(environment, "physical_memory", lambda: 1024)  # a machine of 1 KiB
+    with pytest.raises(InputError, match=r"grnular-rank on 6 candidate regulators × 6 genes needs about .* GiB of "
+                       r"memory, more than this machine's .*; give a TF list \(--tfs, tfs=\)"):
+        infer(frame)
+    with pytest.raises(InputError, match=r"pearson on 2 candidate regulators × 6 genes .* keep fewer genes"):
+        infer(frame, tfs=["G0", "G1"], method="pearson")
