@@ -18,7 +18,7 @@ def missing_file(path: Path, what: str) -> str:
     typed name is often one letter or one case away from the file meant."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        names = [p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+        names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     except OSError:
         names = []
     folded = {n.lower(): n for n in names}
