@@ -71,7 +71,7 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     with _parallel_client(args, method) as client:
         edges = infer(args.expression, tfs=args.tfs, method=method, checkpoint=args.checkpoint, seed=args.seed,
                       cells_in_rows=args.cells_in_rows, allow_negative=args.allow_negative, layer=args.layer,
-                      use_raw=args.use_raw, gene_symbols=args.gene_symbols, client=client)
+                      use_raw=args.use_raw, gene_symbols=args.gene_symbols, client=client, top=args.top)
     # the temporary file's name ends in .part, so pandas cannot infer the compression from it
     compression = {"method": "gzip", "mtime": 0} if out.name.lower().endswith(".gz") else None
     atomic_write(out, lambda tmp: edges.to_csv(tmp, sep=sep, index=False, compression=compression))
@@ -165,6 +165,9 @@ def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--layer", help=".h5ad: use adata.layers[LAYER] instead of X")
     p.add_argument("--use-raw", action="store_true", help=".h5ad: use adata.raw instead of X")
     p.add_argument("--gene-symbols", metavar="COL", help=".h5ad: name genes by this var column instead of var_names")
+    p.add_argument("--top", type=int, metavar="K",
+                   help="keep only the K highest-scoring edges (default: every candidate pair, as BEELINE and "
+                        "arboreto write them; a genome-wide network without --tfs has hundreds of millions)")
     p.add_argument("--allow-negative", action="store_true", help="accept negative values (centred data)")
     p.add_argument("-o", "--output", required=True,
                    help="edge list to write (tab-separated; comma-separated when the name ends in .csv or .csv.gz; "

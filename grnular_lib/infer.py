@@ -141,9 +141,14 @@ def _default_for_cells(method: str, n_cells: int, *, every_gene: bool = False, c
     return chosen
 
 
-def _check_options(method: str, checkpoint: Any, *, cells_in_rows: Any, allow_negative: Any, use_raw: Any) -> None:
+def _check_options(method: str, checkpoint: Any, *, cells_in_rows: Any, allow_negative: Any, use_raw: Any,
+                   top: Any) -> None:
     """Refuse option values of :func:`infer` of the wrong kind before any data are read."""
     import numpy as np
+
+    if top is not None and (isinstance(top, (bool, np.bool_)) or not isinstance(top, (int, np.integer)) or top < 1):
+        raise InputError(f"top={top!r} (--top): give a whole number of edges to keep, at least 1 (or leave it out "
+                         "to keep every candidate pair)")
 
     if checkpoint is not None:
         if not isinstance(checkpoint, (str, os.PathLike)):
@@ -184,7 +189,7 @@ def _check_fits(method: str, n_genes: int, n_regulators: int, every_gene: bool) 
 def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str = DEFAULT_METHOD,
           checkpoint: str | Path | None = None, seed: int = 0, *, cells_in_rows: bool | None = None,
           allow_negative: bool = False, client: Any = None, layer: str | None = None, use_raw: bool = False,
-          gene_symbols: str | None = None) -> pd.DataFrame:
+          gene_symbols: str | None = None, top: int | None = None) -> pd.DataFrame:
     """Infer a gene regulatory network.
 
     Parameters
@@ -222,6 +227,9 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
     layer, use_raw, gene_symbols
         For AnnData / ``.h5ad``: use ``adata.layers[layer]`` or ``adata.raw`` instead of ``X``, and name genes by the
         ``var`` column ``gene_symbols`` (see :func:`grnular_lib.expression.read_expression`).
+    top
+        Keep only the ``top`` highest-scoring edges (``None``: every candidate pair; a genome-wide network without
+        a TF list has hundreds of millions).
 
     Returns
     -------
@@ -243,7 +251,8 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
 
     name = check_method(method)
     seed = check_seed(seed)
-    _check_options(name, checkpoint, cells_in_rows=cells_in_rows, allow_negative=allow_negative, use_raw=use_raw)
+    _check_options(name, checkpoint, cells_in_rows=cells_in_rows, allow_negative=allow_negative, use_raw=use_raw,
+                   top=top)
     tfs = tf_symbols(tfs)
     if isinstance(data, GRNDataset):
         if tfs is None and data.tfs:
@@ -266,7 +275,7 @@ def infer(data: Any, tfs: Sequence[str] | str | Path | None = None, method: str 
         checkpoint = default_checkpoint_for(expr.X, tf_index, name)
     scores = score_matrix(expr.X, tf_index, name, checkpoint=checkpoint, seed=seed, client=client,
                           gene_names=expr.genes)
-    edges = edges_from_matrix(scores, expr.genes, tf_index)
+    edges = edges_from_matrix(scores, expr.genes, tf_index, top=None if top is None else int(top))
     if unrolled:
         edges.attrs["checkpoint"] = str(checkpoint)
     return edges

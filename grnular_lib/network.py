@@ -66,7 +66,8 @@ def named_columns(frame: pd.DataFrame, names: Sequence[str], words: Sequence[set
     return frame.rename(columns=dict(zip(found, names)))
 
 
-def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequence[int] | None = None) -> pd.DataFrame:
+def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequence[int] | None = None, *,
+                      top: int | None = None) -> pd.DataFrame:
     """Edge list ``TF, target, importance`` from a genes × genes score matrix.
 
     Parameters
@@ -77,6 +78,8 @@ def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequen
         Gene names, one per row/column.
     tf_index
         Rows allowed as regulators. ``None`` means every gene (no TF information). Self-pairs are never listed.
+    top
+        Keep only the first ``top`` edges of that order (``None``: all).
 
     Returns
     -------
@@ -94,10 +97,14 @@ def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequen
     keep = r != c
     r, c = r[keep], c[keep]
     imp = S[r, c]
+    if top is not None and top < len(imp):  # only the pairs at or above the top-th importance need sorting
+        cut = np.partition(imp, len(imp) - top)[len(imp) - top]
+        above = imp >= cut
+        r, c, imp = r[above], c[above], imp[above]
     names = np.asarray([str(g) for g in genes], dtype=object)
     rank = np.empty(D, dtype=np.int64)
     rank[np.argsort(names, kind="stable")] = np.arange(D)
-    order = np.lexsort((rank[c], rank[r], -imp))
+    order = np.lexsort((rank[c], rank[r], -imp))[:top]
     return pd.DataFrame({"TF": names[r[order]], "target": names[c[order]], "importance": imp[order]}).reset_index(drop=True)
 
 

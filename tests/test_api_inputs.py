@@ -52,6 +52,9 @@ BAD = [
      r"allow_negative='no': give True or False"),
     ("cells-in-rows-frame", lambda df: dict(data=df, method="pearson", cells_in_rows=True),
      r"applies to table files; a DataFrame"),
+    ("top-zero", lambda df: dict(data=df, top=0), r"top=0 \(--top\): give a whole number of edges to keep"),
+    ("top-fraction", lambda df: dict(data=df, top=0.5), r"top=0.5 \(--top\)"),
+    ("top-flag", lambda df: dict(data=df, top=True), r"top=True \(--top\)"),
 ]
 
 
@@ -139,3 +142,15 @@ def test_a_network_beyond_the_machines_memory_is_refused_before_the_work(frame, 
         infer(frame)
     with pytest.raises(InputError, match=r"pearson on 2 candidate regulators × 6 genes .* keep fewer genes"):
         infer(frame, tfs=["G0", "G1"], method="pearson")
+
+
+def test_top_keeps_the_head_of_the_full_edge_list_ties_included():
+    from grnular_lib.network import edges_from_matrix
+
+    rng = np.random.default_rng(3)
+    S = rng.integers(0, 4, (9, 9)).astype(float)  # many ties
+    genes = [f"g{i}" for i in rng.permutation(9)]
+    full = edges_from_matrix(S, genes, [0, 2, 5])
+    for top in (1, 3, 7, 10, 24, 100):
+        pd.testing.assert_frame_equal(edges_from_matrix(S, genes, [0, 2, 5], top=top),
+                                      full.head(top).reset_index(drop=True))

@@ -917,6 +917,11 @@ CASES: list[Case] = [
          result="ranked by absolute value, with a warning", expect="ok",
          match=r"every importance of the edge list is negative or zero; .* convert them first",
          check=_check_json("auprc", lambda v: v < 1.0)),
+    Case("infer-top-zero", "also", "`infer --top 0`", lambda d: infer_argv(d, beeline(d), "--top", "0"),
+         match=r"top=0 \(--top\): give a whole number of edges to keep, at least 1"),
+    Case("infer-top", "also", "`infer --top 5` (a genome-wide network keeps only its best edges)",
+         lambda d: infer_argv(d, beeline(d), "--top", "5"), result="the 5 highest-scoring edges", expect="ok",
+         check=lambda d: len(read_edges(d)) == 5 and read_edges(d)["importance"].is_monotonic_decreasing),
     Case("cells-by-genes-with-row-numbers", "silent", "a cells × genes CSV written by pandas' to_csv (a first "
          "column of row numbers), read as genes × cells (ran on the cells before)", _row_numbers_csv,
          match=r"genes are labelled by position .* pass --cells-in-rows .* or --genes-in-rows"),
