@@ -37,8 +37,12 @@ class Ensemble(nn.Module):
         self.config = dict(members[0].config)
 
     def forward(self, problem: Problem, seed: int = 0) -> list[torch.Tensor]:
-        """Outputs of the unrolled cells, each the mean over the members."""
-        outputs = [member(problem, seed=seed) for member in self.members]
+        """Outputs of the unrolled cells, each the mean over the members; a progress bar over the members in a
+        terminal (none in notebooks, logs or tests), as large networks take minutes."""
+        from tqdm import tqdm
+
+        members = tqdm(self.members, desc=f"{len(self.members)} models", unit="model", disable=None, leave=False)
+        outputs = [member(problem, seed=seed) for member in members]
         return [torch.stack(step).mean(dim=0) for step in zip(*outputs)]
 
     def to_scores(self, problem: Problem, out: torch.Tensor) -> torch.Tensor:
