@@ -60,9 +60,10 @@ BOOK_PAGES := _config.yml book/_toc.yml book/intro.md book/differences.md book/r
 define run_chapter
 	@mkdir -p build/chapters book/notebooks
 	t0=$$(date +%s) && $(JUPYTEXT) --quiet --to ipynb --output build/chapters/$(notdir $(2)) $(1) \
-	&& $(PAPERMILL) -p profile $(PROFILE) $(3) build/chapters/$(notdir $(2)) build/chapters/executed-$(notdir $(2)) \
+	&& { $(PAPERMILL) -p profile $(PROFILE) $(3) build/chapters/$(notdir $(2)) build/chapters/executed-$(notdir $(2)) \
+	     || { echo "$(notdir $(basename $(1))) failed: $(2) is kept as it was; the failed run is build/chapters/executed-$(notdir $(2))"; exit 1; }; } \
 	&& mv build/chapters/executed-$(notdir $(2)) $(2) \
-	&& printf '%s\t%s\t%s\n' $(notdir $(basename $(1))) $(PROFILE) $$(( $$(date +%s) - t0 )) >> $(TIMINGS)
+	&& printf '%s\t%s\t%s\n' $(notdir $(basename $(1))) $(PROFILE)$(if $(strip $(3)),+params,) $$(( $$(date +%s) - t0 )) >> $(TIMINGS)
 endef
 
 book: book/_build/html/index.html
@@ -90,11 +91,17 @@ $(NB_RUNTIMES): | $(filter-out $(NB_RUNTIMES),$(NB_EXECUTED))
 book/data_provenance.md: book/make_provenance.py $(wildcard data_manifests/*.yaml) $(STAMP)
 	$(PY) book/make_provenance.py $@
 
+# NB may be given as a file name (02_clean.py, notebooks/02_clean.py); the run's notebook is dated back so that the
+# next `make book` executes the chapter again with the profile's own values (it holds a teacher's run until then).
+NB_NAME = $(basename $(notdir $(NB)))
 notebook: $(STAMP)
 	@test -n "$(NB)" || { echo 'say which notebook: make notebook NB=02_clean [PARAMS="-p name value"]'; exit 2; }
-	@test -f notebooks/$(NB).py || { echo "no chapter notebooks/$(NB).py; choose one of: $(notdir $(basename $(NB_SOURCES)))"; exit 2; }
-	@cd notebooks && ../$(PY) check_params.py $(NB) $(PROFILE) $(PARAMS)
-	$(call run_chapter,notebooks/$(NB).py,book/notebooks/$(NB).ipynb,$(PARAMS))
+	@test "$(words $(NB))" = 1 || { echo "one chapter at a time: make notebook NB=02_clean (not NB=\"$(NB)\")"; exit 2; }
+	@test -f notebooks/$(NB_NAME).py || { echo "no chapter notebooks/$(NB_NAME).py; choose one of: $(notdir $(basename $(NB_SOURCES)))"; exit 2; }
+	@cd notebooks && ../$(PY) check_params.py $(NB_NAME) $(PROFILE) $(PARAMS)
+	$(call run_chapter,notebooks/$(NB_NAME).py,book/notebooks/$(NB_NAME).ipynb,$(PARAMS))
+	@touch -d @0 book/notebooks/$(NB_NAME).ipynb
+	@echo "executed into book/notebooks/$(NB_NAME).ipynb; \`make book\` executes it again with its profile's values"
 
 clean:
 	rm -rf book/_build book/notebooks book/data_provenance.md build/chapters

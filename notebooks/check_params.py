@@ -36,7 +36,12 @@ def parse(tokens: list[str]) -> dict[str, object]:
             params[name] = raw if flag in ("-r", "--parameters_raw") else _value(raw)
             i += 3
         elif flag in ("-y", "--parameters_yaml") and i + 1 < len(tokens):
-            loaded = yaml.safe_load(tokens[i + 1])
+            try:
+                loaded = yaml.safe_load(tokens[i + 1])
+            except yaml.YAMLError as exc:
+                where = getattr(exc, "problem", None) or "not valid YAML"
+                raise ValueError(f"PARAMS: -y {tokens[i + 1]!r} is not valid YAML ({where}); quote the whole "
+                                 "mapping and close every bracket, e.g. -y 'cells: [60, 120]'") from None
             if not isinstance(loaded, dict):
                 raise ValueError(f"-y {tokens[i + 1]!r}: give a YAML mapping, e.g. -y 'methods_tf: [pearson]'")
             params.update(loaded)

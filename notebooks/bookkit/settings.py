@@ -103,10 +103,14 @@ def notebook_params(notebook: str, profile: str, **given: Any) -> dict[str, Any]
         if value is None:
             continue
         if not _type_ok(value, settings[name]):
-            hint = (f"; a list is given with -y, e.g. -y '{name}: [{value}]'" if isinstance(settings[name], list)
+            shown = value if isinstance(value, str) and value.strip().startswith("[") else f"[{value}]"
+            hint = (f"; a list is given with -y, e.g. -y '{name}: {shown}'" if isinstance(settings[name], list)
                     else "")
             raise InputError(f"parameter {name}={value!r} of notebook {notebook} must be of type "
                              f"{type(settings[name]).__name__} (the {profile} profile has {settings[name]!r}){hint}")
+        if isinstance(settings[name], list) and not list(value) and not _may_be_empty(notebook, name):
+            raise InputError(f"parameter {name} of notebook {notebook} is empty; give at least one value (the "
+                             f"{profile} profile has {settings[name]!r})")
         settings[name] = list(value) if isinstance(value, tuple) else value
     for name, value in settings.items():
         check = _CHECKS.get(name)
@@ -121,8 +125,53 @@ def notebook_params(notebook: str, profile: str, **given: Any) -> dict[str, Any]
                                  f"{settings[types_name]!r}: every cell type needs at least one cell")
     params = {"notebook": notebook, "profile": profile, **settings}
     if "model_setting" in params:
+        _check_model_setting(params)
         model_checkpoints(params)  # raises CheckpointError naming the shipped checkpoints
     return params
+
+
+def _may_be_empty(notebook: str, name: str) -> bool:
+    """Whether a list parameter may be empty: only where a profile of the notebook has it empty (the chapter is
+    written for that case, e.g. chapter 8 without BEELINE data)."""
+    return any(load_profile(notebook, profile).get(name) == [] for profile in PROFILES)
+
+
+#: The parameters that name the methods a chapter runs (a method name or a list of them).
+_METHOD_KEYS = ("methods", "methods_tf", "methods_no_tf", "runtime_methods", "method", "rank_methods",
+                "rank_full_only", "compare_methods", "train_methods")
+
+
+def _run_methods(params: dict[str, Any]) -> set[str]:
+    """The unrolled models among the methods a run names."""
+    methods = {m for key in _METHOD_KEYS
+               for m in ([params[key]] if isinstance(params.get(key), str) else params.get(key) or [])}
+    return methods & set(method_names(engine="unrolled"))
+
+
+def _shipped_settings(method: str) -> set[str]:
+    """The settings ``s`` with a shipped checkpoint ``<method>-<s>`` (``general`` always: the method's default)."""
+    from grnular_lib.checkpoints import DEFAULT_SETTING, PRETRAINED_DIR
+
+    others = [m for m in method_names(engine="unrolled") if m != method and m.startswith(f"{method}-")]
+    stems = [p.stem for p in PRETRAINED_DIR.glob(f"{method}-*.pt")]
+    return {DEFAULT_SETTING} | {stem[len(method) + 1:] for stem in stems
+                                if not any(stem.startswith(f"{o}-") for o in others)}
+
+
+def _check_model_setting(params: dict[str, Any]) -> None:
+    """Refuse a ``model_setting`` that some unrolled model of the run has no shipped checkpoint for, naming the
+    settings they all have."""
+    setting = params["model_setting"]
+    models = sorted(_run_methods(params))
+    if models:
+        valid = set.intersection(*(_shipped_settings(m) for m in models))
+        what = f"no shipped checkpoint of {', '.join(models)} for it"
+    else:  # no unrolled model runs: any setting some model has
+        valid = set.union(*(_shipped_settings(m) for m in method_names(engine="unrolled")))
+        what = "no shipped checkpoint has it"
+    if setting not in valid:
+        shown = sorted(v for v in valid if "-" not in v)  # the settings, not single checkpoints' names
+        raise InputError(f"model_setting={setting!r}: {what}; choose one of {', '.join(shown)}")
 
 
 def model_checkpoints(params: dict[str, Any]) -> dict[str, str]:
@@ -135,11 +184,8 @@ def model_checkpoints(params: dict[str, Any]) -> dict[str, str]:
         A model has no shipped checkpoint for the setting; the message lists the shipped ones.
     """
     from grnular_lib.checkpoints import DEFAULT_SETTING, default_checkpoint, resolve_checkpoints
-    methods = {m for key in ("methods", "methods_tf", "methods_no_tf", "runtime_methods", "method", "rank_methods",
-                             "rank_full_only", "compare_methods")
-               for m in ([params[key]] if isinstance(params.get(key), str) else params.get(key) or [])}
     out = {}
-    for m in sorted(methods & set(method_names(engine="unrolled"))):
+    for m in sorted(_run_methods(params)):
         setting = params["model_setting"]
         name = default_checkpoint(m) if setting == DEFAULT_SETTING else f"{m}-{setting}"
         resolve_checkpoints(name, m)
@@ -197,18 +243,19 @@ def _beeline_networks(name: str, values: Any) -> None:
 def _whole_numbers_from(minimum: int, want: str, *, allow_empty: bool = False) -> Callable[[str, Any], None]:
     """A check that a parameter is a whole number, or a list of them (non-empty unless ``allow_empty``), each ≥
     ``minimum``; ``want`` says what to give in the message."""
-    def check(name: str, values: Any) -> None:
-        values = values if isinstance(values, list) else [values]
+    def check(name: str, given: Any) -> None:
+        values = given if isinstance(given, list) else [given]
         if (not values and not allow_empty) or any(not isinstance(v, int) or isinstance(v, bool) or v < minimum for v in values):
-            raise InputError(f"{name}={values!r}: give {want}")
+            raise InputError(f"{name}={given!r}: give {want}")
     return check
 
 
 _positive_ints = _whole_numbers_from(1, "positive whole numbers")
 _whole_numbers = _whole_numbers_from(0, "whole numbers ≥ 0", allow_empty=True)
-#: genes of a simulated graph (a network needs two) and sizes of chapter 8's grid
-_gene_counts = _whole_numbers_from(2, "whole numbers of genes ≥ 2 (a network needs two genes)")
-_grid_sizes = _whole_numbers_from(10, "whole numbers of genes ≥ 10")
+#: genes of a simulated graph and sizes of chapter 8's grid
+_gene_counts = _whole_numbers_from(10, "whole numbers of genes ≥ 10 (with 10 % TFs, fewer leave no TF)")
+#: cells of a simulated dataset (the library's minimum: correlations need three)
+_cell_counts = _whole_numbers_from(3, "whole numbers of cells ≥ 3")
 
 
 def _replicate_count(name: str, value: Any) -> None:
@@ -256,8 +303,8 @@ def _checkpoint_runs(name: str, values: Any) -> None:
 
 def _percentiles(name: str, values: Any) -> None:
     values = values if isinstance(values, list) else [values]
-    if any(not (0 <= float(v) < 100) for v in values):
-        raise InputError(f"{name}={values!r}: dropout percentiles lie in [0, 100)")
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 100 for v in values):
+        raise InputError(f"{name}={values!r}: give dropout percentiles, numbers in [0, 100) (e.g. 25, 50, 75)")
 
 
 def _go_terms(name: str, values: Any) -> None:
@@ -276,7 +323,7 @@ def _threshold(name: str, value: Any) -> None:
 _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "methods": _methods, "methods_tf": _methods, "methods_no_tf": _methods, "runtime_methods": _methods,
     "train_methods": _model_methods, "ds_names": _ds_names, "beeline_datasets": _beeline_datasets,
-    "beeline_networks": _beeline_networks, "cells": _positive_ints, "cell_types": _positive_ints,
+    "beeline_networks": _beeline_networks, "cells": _cell_counts, "cell_types": _positive_ints,
     "n_test_graphs": _positive_ints, "replicates": _replicate_count,
     "ds_replicates": _replicate_count, "hidden_sizes": _positive_ints,
     "genes": _gene_counts, "dropout_percentiles": _percentiles, "go_terms": _go_terms,
@@ -286,10 +333,10 @@ _CHECKS: dict[str, Callable[[str, Any], None]] = {
     "compare_genesets": _beeline_genesets, "draws": _whole_numbers,
     "seed": _seed, "epochs": _positive_ints, "batch_size": _positive_ints, "train_graphs": _positive_ints,
     "valid_graphs": _positive_ints, "cells_per_type": _positive_ints, "ds_cells_per_type": _positive_ints,
-    "repeats": _positive_ints, "graphs_per_cell": _positive_ints, "grid_cells": _positive_ints,
+    "repeats": _positive_ints, "graphs_per_cell": _positive_ints, "grid_cells": _cell_counts,
     "grid_cell_types": _positive_ints, "expensive_graphs": _positive_ints, "dropout_percentile": _percentiles,
     "geneset": _beeline_genesets, "preprocessing": _preprocessing, "lowess_frac": _fraction,
-    "sizes": _grid_sizes, "noises": _grid_noises, "families": _families, "checkpoints": _checkpoint_runs,
+    "sizes": _gene_counts, "noises": _grid_noises, "families": _families, "checkpoints": _checkpoint_runs,
 }
 
 
@@ -349,7 +396,8 @@ def rerun_command(notebook: str, params: dict[str, Any], *, change: dict[str, An
         opts += (" " if opts else "") + f"-y '{{{flow}}}'"
     escaped = opts.replace('"', '\\"')
     return (f"make notebook NB={notebook} PROFILE={params['profile']} PARAMS=\"{escaped}\"\n"
-            f"# or, directly:\n"
+            f"# or, directly (the result in build/chapters/, the book's copy untouched):\n"
+            f"mkdir -p build/chapters\n"
             f".venv/bin/jupytext --to ipynb -o build/chapters/{notebook}.ipynb notebooks/{notebook}.py\n"
             f".venv/bin/papermill -k python3 --cwd notebooks build/chapters/{notebook}.ipynb "
-            f"book/notebooks/{notebook}.ipynb -p profile {params['profile']} {opts}")
+            f"build/chapters/executed-{notebook}.ipynb -p profile {params['profile']} {opts}")
