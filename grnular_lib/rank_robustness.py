@@ -27,6 +27,33 @@ VERDICTS = ("holds", "holds for some methods", "does not hold")
 ScoreFn = Callable[[np.ndarray, np.ndarray, str, int], np.ndarray]
 
 
+def check_target_and_regulators(genes: Sequence[str], tf_index: Sequence[int], target: str,
+                                 regulators: Sequence[str]) -> np.ndarray:
+    """Refuse a target that is not a gene, or regulators that are not TFs other than the target, in one
+    :class:`~grnular_lib.errors.InputError` each; returns the TF columns without the target.
+
+    Parameters
+    ----------
+    genes
+        The genes' names.
+    tf_index
+        The TFs' columns.
+    target, regulators
+        The gene whose regulators are ranked, and the TFs to rank.
+    """
+    genes = list(genes)
+    if target not in genes:
+        raise InputError(f"target gene {target!r} is not in the data; choose one of its genes (e.g. CFC1)")
+    j = genes.index(target)
+    tf_index = np.asarray(tf_index, dtype=np.int64)
+    tf_index = tf_index[tf_index != j]
+    tf_names = {genes[i] for i in tf_index}
+    missing = [r for r in regulators if r not in tf_names]
+    if missing:
+        raise InputError(f"regulator(s) {missing} are not TFs of the data; choose TFs (e.g. SOX2, SOX7, SOX17)")
+    return tf_index
+
+
 def regulator_ranks(scores: np.ndarray, genes: Sequence[str], tf_index: np.ndarray, target: str,
                     regulators: Sequence[str]) -> dict[str, float]:
     """Rank of each of ``regulators`` among the TFs (the target itself excluded) as a regulator of ``target``.
@@ -50,16 +77,9 @@ def regulator_ranks(scores: np.ndarray, genes: Sequence[str], tf_index: np.ndarr
         Regulator → rank (1 = best; ties get their average rank).
     """
     genes = list(genes)
-    pos = {g: i for i, g in enumerate(genes)}
-    if target not in pos:
-        raise InputError(f"target gene {target!r} is not in the data; choose one of its genes (e.g. CFC1)")
-    tf_index = np.asarray(tf_index, dtype=np.int64)
-    j = pos[target]
-    tf_index = tf_index[tf_index != j]
+    tf_index = check_target_and_regulators(genes, tf_index, target, regulators)
     tf_names = [genes[i] for i in tf_index]
-    missing = [r for r in regulators if r not in tf_names]
-    if missing:
-        raise InputError(f"regulator(s) {missing} are not TFs of the data; choose TFs (e.g. SOX2, SOX7, SOX17)")
+    j = genes.index(target)
     col = np.abs(np.asarray(scores, dtype=np.float64)[tf_index, j])
     ranks = rankdata(-col, method="average")
     where = {g: k for k, g in enumerate(tf_names)}

@@ -55,6 +55,8 @@ def test_profile_values_are_used_and_overridden():
     (dict(notebook="01_training", train_methods=["grnular-rank"]), "model_setting='clean': no shipped checkpoint of "
      "grnular-rank for it; choose one of general"),
     (dict(cells="[500,1000]"), "-y 'cells: [500,1000]'"),
+    (dict(notebook="06_mesc_case_study", target="FOO"), "target gene 'FOO' is not in the data"),
+    (dict(notebook="06_mesc_case_study", regulators=["SOX2", "FOO"]), "regulator(s) ['FOO'] are not TFs of the data"),
 ])
 def test_bad_parameters_name_the_problem(kwargs, message):
     notebook = kwargs.pop("notebook", "02_clean")

@@ -123,6 +123,12 @@ def notebook_params(notebook: str, profile: str, **given: Any) -> dict[str, Any]
             if min(cells) < max(types):
                 raise InputError(f"{cells_name}={settings[cells_name]!r} is fewer than {types_name}="
                                  f"{settings[types_name]!r}: every cell type needs at least one cell")
+    if "target" in settings and "regulators" in settings:  # the case study's genes: read the data (a second)
+        from grnular_lib.data.case_study import load_mesc_case_study
+        from grnular_lib.rank_robustness import check_target_and_regulators
+
+        data, _ = load_mesc_case_study()
+        check_target_and_regulators(data.genes, data.tf_index, settings["target"], settings["regulators"])
     params = {"notebook": notebook, "profile": profile, **settings}
     if "model_setting" in params:
         _check_model_setting(params)
