@@ -23,9 +23,10 @@ THIS_CHAPTER = "07_runtimes"
 
 
 def data(params: dict[str, Any]) -> GRNDataset:
-    """The test problem: one simulated graph with ``genes`` genes and ``cells`` cells (clean, 5 types)."""
-    return simulated_test_set(n_graphs=1, genes=params["genes"], cells=params["cells"], cell_types=5,
-                              seed=params["seed"])[0]
+    """The test problem: one simulated graph with ``genes`` genes and ``cells`` cells (clean, 5 types, or one per
+    cell below 5 cells)."""
+    return simulated_test_set(n_graphs=1, genes=params["genes"], cells=params["cells"],
+                              cell_types=min(5, params["cells"]), seed=params["seed"])[0]
 
 
 def devices() -> list[tuple[str, str]]:
