@@ -7,55 +7,26 @@
   score 0. Its EPR, as BEELINE computes it, looks only at pairs from a true regulator to a gene of the network.
 - ``"tf"`` — directed, candidates are the TF rows × every other gene (the edges a TF-aware method can predict).
 
-AUPRC is scikit-learn's ``average_precision_score`` and AUROC its ``roc_auc_score``; the AUPRC ratio divides AUPRC by
-the edge density (the AUPRC of a random predictor) and EPR is the precision among the top-k pairs (k = number of true
-edges, ties at the cut included) divided by that density.
+AUPRC and AUROC are scikit-learn's ``average_precision_score`` and ``roc_auc_score`` (the same step and trapezoid
+sums, computed from the scored pairs with every unscored pair one tie at the bottom, so that memory grows with the
+edges scored and not with the square of the genes); the AUPRC ratio divides AUPRC by the edge density (the AUPRC of a
+random predictor) and EPR is the precision among the top-k pairs (k = number of true edges, ties at the cut included)
+divided by that density.
 """
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import average_precision_score, roc_auc_score
 
 from .errors import InputError
 
 PROTOCOLS = ("undirected", "beeline", "tf")
 
 
-def _ordered_pairs(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    r = np.repeat(rows, len(cols))
-    c = np.tile(cols, len(rows))
-    keep = r != c
-    return r[keep], c[keep]
-
-
-def candidate_pairs(truth: np.ndarray, protocol: str, tf_index: np.ndarray | None = None
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column indices of the candidate pairs of a protocol (see the module docstring)."""
-    n_genes = truth.shape[0]
-    everyone = np.arange(n_genes)
-    if protocol == "undirected":
-        return np.triu_indices(n_genes, 1)
-    if protocol == "beeline":
-        nodes = np.flatnonzero(truth.any(axis=0) | truth.any(axis=1))
-        return _ordered_pairs(nodes, nodes)
-    if protocol == "tf":
-        rows = everyone if tf_index is None else np.unique(np.asarray(tf_index, dtype=np.int64))
-        return _ordered_pairs(rows, everyone)
-    raise InputError(f"unknown scoring protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}")
-
-
 def early_precision_ratio(y_true: np.ndarray, y_score: np.ndarray) -> float:
-    """BEELINE's EPR: precision among the k best-scored pairs (ties at the k-th score included) over the density."""
-    k = int(y_true.sum())
-    if k == 0 or len(y_true) == 0:
-        return float("nan")
-    cut = np.sort(y_score)[::-1][k - 1]
-    top = y_score >= cut
-    if cut <= 0:  # pairs never predicted do not count as a prediction
-        top &= y_score > 0
-    if not top.any():
-        return 0.0
-    return float(y_true[top].mean() / (k / len(y_true)))
+    """BEELINE's EPR: precision among the k best-scored pairs (ties at the k-th score included) over the density;
+    pairs scored 0 count as never predicted."""
+    y, s = np.asarray(y_true), np.asarray(y_score)
+    return _early_precision(y[s > 0], s[s > 0], int(y.sum()), len(y))
 
 
 def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
@@ -81,37 +52,12 @@ def score(scores: np.ndarray, truth: np.ndarray, protocol: str = "undirected",
         truth has no edge among the candidates.
     """
     S = np.abs(np.nan_to_num(np.asarray(scores, dtype=np.float64)))
-    T = (np.asarray(truth) != 0).astype(np.int8)
+    T = np.asarray(truth) != 0
     if S.shape != T.shape or S.ndim != 2 or S.shape[0] != S.shape[1]:
         raise InputError(f"score matrix {S.shape} and truth matrix {T.shape} must be the same square shape")
-    if protocol == "undirected":
-        S = np.maximum(S, S.T)
-        T = np.maximum(T, T.T)
-    r, c = candidate_pairs(T, protocol, tf_index)
-    y, s = T[r, c], S[r, c]
-    n_true = int(y.sum())
-    if protocol == "beeline":  # BEELINE's early precision: true regulators → genes of the network only
-        nodes = np.flatnonzero(T.any(axis=0) | T.any(axis=1))
-        er, ec = _ordered_pairs(np.flatnonzero(T.any(axis=1)), nodes)
-        epr = early_precision_ratio(T[er, ec], S[er, ec])
-    else:
-        epr = early_precision_ratio(y, s)
-    density = n_true / max(len(y), 1)
-    if n_true == 0 or n_true == len(y):
-        auprc = auroc = float("nan")
-    else:
-        auprc = min(1.0, float(average_precision_score(y, s)))  # its sum of steps can pass 1 by rounding
-        auroc = float(roc_auc_score(y, s))
-    return {
-        "auprc": auprc,
-        "auroc": auroc,
-        "auprc_ratio": auprc / density if density > 0 else float("nan"),
-        "epr": epr,
-        "chance": density,
-        "n_true_edges": n_true,
-        "n_pairs": len(y),
-        "density": density,
-    }
+    r, c = np.nonzero(S)
+    tr, tc = np.nonzero(T)
+    return score_edges(r, c, S[r, c], tr, tc, S.shape[0], protocol, tf_index=tf_index)
 
 
 def _last_of_each(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,8 +100,9 @@ def _early_precision(y: np.ndarray, s: np.ndarray, k: int, n_pairs: int) -> floa
 def score_edges(sources: np.ndarray, targets: np.ndarray, values: np.ndarray, truth_sources: np.ndarray,
                 truth_targets: np.ndarray, n_genes: int, protocol: str = "undirected",
                 tf_index: np.ndarray | None = None) -> dict[str, float]:
-    """:func:`score` for a network given as edges: the same result, in memory that grows with the number of edges
-    rather than with the square of the number of genes (a genome-wide edge list on a laptop).
+    """:func:`score` for a network given as edges (what :func:`score` itself runs on a matrix's nonzero entries), in
+    memory that grows with the number of edges rather than with the square of the number of genes (a genome-wide edge
+    list on a laptop).
 
     Parameters
     ----------
