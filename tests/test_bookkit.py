@@ -285,6 +285,29 @@ def test_make_notebook_checks_parameters_before_running(capsys):
     assert "give the profile as PROFILE=" in capsys.readouterr().err
 
 
+def test_make_notebook_reads_a_parameters_file_as_papermill_does(tmp_path, capsys):
+    """papermill's ``-f FILE`` works in PARAMS: values merged in papermill's order (file, -y, -p, -r), and a missing or
+    non-mapping file is one line."""
+    import check_params
+
+    given = tmp_path / "mine.yaml"
+    given.write_text("n_test_graphs: 3\nseed: 4\ncells: [60, 120]\n", encoding="utf-8")
+    assert check_params.parse(["-p", "seed", "5", "-f", str(given), "-y", "cells: [80]"]) == {
+        "n_test_graphs": 3, "seed": 5, "cells": [80]}
+    assert check_params.parse(["-r", "seed", "6", "-p", "seed", "5"]) == {"seed": "6"}
+    assert check_params.main(["02_clean", "smoke", "-f", str(given)]) == 0
+    given.write_text("n_test_graphs: -1\n", encoding="utf-8")
+    assert check_params.main(["02_clean", "smoke", "-f", str(given)]) == 2
+    assert capsys.readouterr().err.strip() == "make notebook: error: n_test_graphs=-1: give positive whole numbers"
+    assert check_params.main(["02_clean", "smoke", "-f", str(tmp_path / "absent.yaml")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("cannot read it (no such file); give a YAML file's path from the project root, e.g. -f "
+                        "my_params.yaml") and "\n" not in err
+    given.write_text("- 3\n", encoding="utf-8")
+    assert check_params.main(["02_clean", "smoke", "-f", str(given)]) == 2
+    assert "give a YAML mapping" in capsys.readouterr().err
+
+
 def test_generalisation_chapter_names_failed_and_warning_runs():
     results = pd.DataFrame({"run": ["A", "A", "B", "B", "C"], "auprc": [float("nan"), 0.5, 0.4, 0.3, 0.2],
                             "note": ["failed: OSError: no checkpoint", "", "60 cells: fewer than 100; other", "",
