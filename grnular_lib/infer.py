@@ -171,15 +171,12 @@ _BYTES_PER_GENE_PAIR = 40
 
 def _check_fits(method: str, n_genes: int, n_regulators: int, every_gene: bool) -> None:
     """One line before the work starts when the network cannot fit in this machine's memory (an out-of-memory kill
-    after an hour says nothing): the dense genes × genes matrices every method holds, and the grnular-rank models'
-    evidence per regulator–target pair."""
+    after an hour says nothing): the dense genes × genes matrices every method holds, and the method's own memory per
+    regulator–target pair (:attr:`~grnular_lib.methods.Method.bytes_per_pair`)."""
     from .environment import check_fits_in_memory
 
-    nbytes = _BYTES_PER_GENE_PAIR * float(n_genes) ** 2
-    if method == "grnular-rank":
-        from .models.grnular_rank import INFERENCE_BYTES_PER_PAIR
-
-        nbytes += INFERENCE_BYTES_PER_PAIR * float(n_regulators) * n_genes
+    nbytes = (_BYTES_PER_GENE_PAIR * float(n_genes) ** 2
+              + METHODS[method].bytes_per_pair * float(n_regulators) * n_genes)
     fix = ("give a TF list (--tfs, tfs=) so that only TFs are candidate regulators, or keep fewer genes (scanpy: "
            "sc.pp.highly_variable_genes)" if every_gene else
            "keep fewer genes (scanpy: sc.pp.highly_variable_genes) or TFs")

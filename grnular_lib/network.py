@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import warnings
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .textfiles import missing_file
+from .textfiles import read_text_file
 
 EDGE_COLUMNS = ["TF", "target", "importance"]
 #: Columns of a truth network (BEELINE's refNetwork.csv), and the header names that stand for them, compared by
@@ -109,21 +107,9 @@ def edges_from_matrix(scores: np.ndarray, genes: Sequence[str], tf_index: Sequen
 
 
 def _text_lines(path: Path, what: str, fix: str) -> list[str]:
-    """Non-empty lines of a small UTF-8 text file (byte-order mark dropped), or :class:`InputError`."""
-    if not path.exists():
-        raise InputError(f"{missing_file(path, what)}; {fix}")
-    if path.is_dir():
-        raise InputError(f"{what} {path} is a directory; {fix}")
-    raw = path.read_bytes()
-    try:
-        if raw.startswith(b"\x1f\x8b"):
-            raw = gzip.decompress(raw)
-        text = raw.decode("utf-8-sig")
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-        raise InputError(f"{what} {path} is not UTF-8 text ({type(exc).__name__}); {fix}") from None
-    if "\x00" in text:
-        raise InputError(f"{what} {path} is a binary file; {fix}")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
+    """Non-empty lines of a small text file (:func:`~grnular_lib.textfiles.read_text_file`: gzip or not, UTF-8, a
+    byte-order mark dropped), or :class:`InputError`; ``fix`` starts with "give"."""
+    lines = [ln for ln in read_text_file(path, what, fix.removeprefix("give ")).splitlines() if ln.strip()]
     if not lines:
         raise InputError(f"{what} {path} is empty; {fix}")
     return lines

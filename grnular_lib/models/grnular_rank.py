@@ -40,10 +40,6 @@ from .problem import Problem, tf_rows_to_scores, tf_target
 #: pairs per block when the learned parts run without gradients: bounds inference memory (about 1 GiB at hidden 64)
 #: however many TFs × genes a user's data has; training runs whole problems
 PAIRS_PER_BLOCK = 1 << 20
-#: peak memory of inference per regulator–target pair, in bytes: the evidence features (TFs × genes × features,
-#: float32) and the evidence they come from (measured without a TF list: 1,500 and 3,000 genes, 2.2 and 9.0 million
-#: pairs, 1.76 and 3.5 GB peak; 265 bytes per added pair)
-INFERENCE_BYTES_PER_PAIR = 300
 
 
 def _per_pair(mlp: nn.Module, F: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
