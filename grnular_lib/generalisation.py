@@ -307,14 +307,34 @@ def beeline_cells(*, networks: Sequence[str] = BEELINE_NETWORKS, datasets: Seque
     return cells
 
 
+def _score_run(run: Run, data: GRNDataset, protocol: str, seed: int, client: Any) -> dict[str, Any]:
+    """One run on one dataset: :func:`~grnular_lib.evaluate.run_one`'s scores and the distinct first lines of its
+    warnings in ``note``, or only ``protocol`` and a ``note`` naming the error (a run that cannot run here is
+    recorded, the others carry on). Runs in a Dask task too."""
+    from .evaluate import run_one
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = run_one(run.method, data, protocol=protocol, seed=seed, checkpoint=run.checkpoint,
+                             use_tfs=None, client=client)
+    except Exception as exc:
+        return {"protocol": protocol, "note": f"failed: {type(exc).__name__}: {exc}"[:200]}
+    row = {k: result[k] for k in ("protocol", "auprc", "auroc", "auprc_ratio", "epr", "chance", "seconds",
+                                  "n_genes", "n_cells", "n_tfs")}
+    row["note"] = "; ".join(sorted({str(w.message).splitlines()[0][:100] for w in caught}))
+    return row
+
+
 def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed: int = 0, client: Any = None,
              log: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Score every run on every dataset of a cell.
 
     Runs of the expensive peers (registry ``cached=True``: GRNBoost2, GENIE3, GLASSO, RegDiffusion) use only the
     first ``expensive_graphs`` datasets of a cell above :data:`EXPENSIVE_ABOVE` genes. A run that fails on a dataset
-    (e.g. a checkpoint that cannot be loaded) is recorded with its error in ``note`` and no score. ``client`` (a
-    ``distributed.Client``) spreads GRNBoost2's and GENIE3's targets over its workers; the scores are the same.
+    (e.g. a checkpoint that cannot be loaded) is recorded with its error in ``note`` and no score. With ``client`` (a
+    ``distributed.Client``) every run × dataset is one task on its workers (each run serial inside its task); the
+    scores are the same, and ``seconds`` is the time inside the task.
 
     Returns
     -------
@@ -323,35 +343,30 @@ def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed
         graph family and noise), ``run, method, checkpoint, ours, protocol, auprc, auroc,
         auprc_ratio, epr, chance, seconds, n_genes, n_cells, n_tfs, note`` and the cell's labels.
     """
-    from .evaluate import run_one
-
     datasets = cell.make()
-    rows = []
+    jobs = []
     for run in runs:
-        spec = get_method(run.method)
         n = len(datasets)
-        if spec.cached and not run.ours and cell.n_genes > EXPENSIVE_ABOVE:
+        if get_method(run.method).cached and not run.ours and cell.n_genes > EXPENSIVE_ABOVE:
             n = min(n, max(1, int(expensive_graphs)))
-        for g, data in enumerate(datasets[:n]):
-            row: dict[str, Any] = {"group": cell.group, "cell": cell.name, "graph": g, "dataset": data.name,
-                                   "run": run.label,
-                                   "method": run.method, "checkpoint": run.checkpoint or "", "ours": run.ours,
-                                   **cell.labels}
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    result = run_one(run.method, data, protocol=cell.protocol, seed=seed, checkpoint=run.checkpoint,
-                                     use_tfs=None, client=client)
-                row.update({k: result[k] for k in ("protocol", "auprc", "auroc", "auprc_ratio", "epr", "chance",
-                                                   "seconds", "n_genes", "n_cells", "n_tfs")})
-                row["note"] = "; ".join(sorted({str(w.message).splitlines()[0][:100] for w in caught}))
-            except Exception as exc:  # a run that cannot run here is recorded, the others carry on
-                row.update({"protocol": cell.protocol, "note": f"failed: {type(exc).__name__}: {exc}"[:200]})
-            rows.append(row)
-            if log is not None:
-                log(f"{cell.group:9s} {cell.name:28s} graph {g} {run.label:28s} "
-                    f"auprc={row.get('auprc', float('nan')):.3f} {row.get('seconds', float('nan')):7.2f}s"
-                    + (f"  ({row['note']})" if row["note"] else ""))
+        jobs += [(run, g) for g in range(n)]
+    if client is None:
+        scored: Iterable[dict[str, Any]] = (_score_run(run, datasets[g], cell.protocol, seed, None)
+                                            for run, g in jobs)
+    else:
+        shared = client.scatter(list(datasets))
+        futures = [client.submit(_score_run, run, shared[g], cell.protocol, seed, None, pure=False)
+                   for run, g in jobs]
+        scored = (f.result() for f in futures)
+    rows = []
+    for (run, g), outcome in zip(jobs, scored):
+        row = {"group": cell.group, "cell": cell.name, "graph": g, "dataset": datasets[g].name, "run": run.label,
+               "method": run.method, "checkpoint": run.checkpoint or "", "ours": run.ours, **cell.labels, **outcome}
+        rows.append(row)
+        if log is not None:
+            log(f"{cell.group:9s} {cell.name:28s} graph {g} {run.label:28s} "
+                f"auprc={row.get('auprc', float('nan')):.3f} {row.get('seconds', float('nan')):7.2f}s"
+                + (f"  ({row['note']})" if row["note"] else ""))
     return pd.DataFrame(rows)
 
 

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import distributed
 import numpy as np
 import pandas as pd
 import pytest
@@ -86,6 +87,10 @@ def test_run_cell_scores_every_run_and_records_failures():
     assert table["note"].iloc[2].startswith("failed: CheckpointError")
     summary = gen.summarise_cells(table)
     assert summary["best_peer"].iloc[0] in ("Ridge-TF", "Rank-average-TF") and summary["best_ours"].iloc[0] is None
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
+        on_workers = gen.run_cell(cell, runs + [gen.Run("grnboost2")], client=client)  # one task per run × dataset
+    serial = gen.run_cell(cell, runs + [gen.Run("grnboost2")])
+    pd.testing.assert_frame_equal(on_workers.drop(columns="seconds"), serial.drop(columns="seconds"))
 
 
 def test_shipped_runs_belong_to_their_model():
