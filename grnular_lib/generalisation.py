@@ -327,8 +327,9 @@ def _score_run(run: Run, data: GRNDataset, protocol: str, seed: int, client: Any
 
 
 def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed: int = 0, client: Any = None,
-             log: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """Score every run on every dataset of a cell.
+             log: Callable[[str], None] | None = None, datasets: Sequence[GRNDataset] | None = None
+             ) -> pd.DataFrame:
+    """Score every run on every dataset of a cell (``datasets``: the cell's, when already made; default: made here).
 
     Runs of the expensive peers (registry ``cached=True``: GRNBoost2, GENIE3, GLASSO, RegDiffusion) use only the
     first ``expensive_graphs`` datasets of a cell above :data:`EXPENSIVE_ABOVE` genes. A run that fails on a dataset
@@ -343,7 +344,7 @@ def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed
         graph family and noise), ``run, method, checkpoint, ours, protocol, auprc, auroc,
         auprc_ratio, epr, chance, seconds, n_genes, n_cells, n_tfs, note`` and the cell's labels.
     """
-    datasets = cell.make()
+    datasets = cell.make() if datasets is None else datasets
     jobs = []
     for run in runs:
         n = len(datasets)
@@ -372,7 +373,8 @@ def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed
 
 def run_grid(cells: Sequence[Cell], runs: Sequence[Run], *, expensive_graphs: int = 1, seed: int = 0,
              client: Any = None, progress: bool = True) -> pd.DataFrame:
-    """:func:`run_cell` over many cells, one progress line per run and dataset on stderr when ``progress``."""
+    """:func:`run_cell` over many cells, one progress line per run and dataset on stderr when ``progress``. With a
+    ``client``, each next cell's datasets are made in this process while the workers score the current one."""
     if not cells or not runs:
         raise InputError("nothing to run: give at least one cell and one method")
     start = time.perf_counter()
@@ -380,8 +382,20 @@ def run_grid(cells: Sequence[Cell], runs: Sequence[Run], *, expensive_graphs: in
     def log(line: str) -> None:
         print(f"[{time.perf_counter() - start:7.0f}s] {line}", file=sys.stderr, flush=True)
 
-    return pd.concat([run_cell(c, runs, expensive_graphs=expensive_graphs, seed=seed, client=client,
-                               log=log if progress else None) for c in cells], ignore_index=True)
+    options = dict(expensive_graphs=expensive_graphs, seed=seed, client=client, log=log if progress else None)
+    if client is None:
+        return pd.concat([run_cell(c, runs, **options) for c in cells], ignore_index=True)
+    from concurrent.futures import ThreadPoolExecutor
+
+    frames = []
+    with ThreadPoolExecutor(max_workers=1) as maker:
+        made = maker.submit(cells[0].make)
+        for i, cell in enumerate(cells):
+            datasets = made.result()
+            if i + 1 < len(cells):
+                made = maker.submit(cells[i + 1].make)
+            frames.append(run_cell(cell, runs, datasets=datasets, **options))
+    return pd.concat(frames, ignore_index=True)
 
 
 def summarise_cells(results: pd.DataFrame, *, default: Run | None = None) -> pd.DataFrame:

@@ -93,7 +93,7 @@ chapter.shape_table()
 # 100 to 999 cells the three default models averaged with three trained on 100–1,000 only, from 1,000 to 2,999 with
 # three trained on 1,000–3,000 only; from 3,000 three trained on 3,000–8,000 only), where every gene is a candidate regulator, runs three models trained that way, and on log1p
 # of counts not scaled to a library size (the noise chain's cells) six trained mostly on SERGIO's noise chain. Runs named with a
-# checkpoint in brackets are other training runs of a model: `grnular-rank-general-v3-ensemble` is an earlier
+# checkpoint in brackets (the paper profile's `checkpoints`) are other training runs of a model: `grnular-rank-general-v3-ensemble` is an earlier
 # default, trained on version 3 of the simulated distribution, which never library-size normalises (the default's
 # version 8 normalises half its noisy problems, as BEELINE's expression files are), and
 # `grnular-rank-general-indirect-ensemble` is version 3's recipe with pairs linked through one gene trained towards

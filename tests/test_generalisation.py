@@ -93,6 +93,18 @@ def test_run_cell_scores_every_run_and_records_failures():
     pd.testing.assert_frame_equal(on_workers.drop(columns="seconds"), serial.drop(columns="seconds"))
 
 
+def test_run_grid_on_workers_equals_the_serial_run():
+    """With a client the next cell's datasets are made while the workers score the current one: same table."""
+    cells = gen.simulated_cells(sizes=[30], noises=["clean", "dropout-50"], families=["random", "hierarchical"],
+                                graphs=1, fixed={"tf_ratio": 0.2, "n_cell_types": 2, "n_cells": 80})
+    runs = [gen.Run("pearson"), gen.Run("ridge")]
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
+        on_workers = gen.run_grid(cells, runs, client=client, progress=False)
+    serial = gen.run_grid(cells, runs, progress=False)
+    assert len(serial) == 8 and serial["cell"].nunique() == 4
+    pd.testing.assert_frame_equal(on_workers.drop(columns="seconds"), serial.drop(columns="seconds"))
+
+
 def test_shipped_runs_belong_to_their_model():
     runs = gen.shipped_runs(["grnular", "ridge"])
     assert runs and all(r.method == "grnular" for r in runs)

@@ -77,8 +77,8 @@ def common_claims(where: str, per: list[str], *, grnular_paper: str,
 
 
 #: What a paper method left out of a profile would cost here (measured on 2 shared CPU cores, for the reader's line).
-COSTS = {"grnboost2": "about 7 s of CPU per clean test graph of 100 genes × 1,000 cells, and up to 2 min per graph "
-                      "at dropout percentile 75, where its boosting stops late"}
+COSTS = {"grnboost2": "about 8 s of CPU per clean test graph of 100 genes × 1,000 cells, twice GLASSO's, and up "
+                      "to 2 min per graph at dropout percentile 75, where its boosting stops late"}
 
 
 def left_out_line(params: dict[str, Any]) -> str:
