@@ -11,7 +11,8 @@ method of the registry except GENIE3 (≈ 70× GRNBoost2's time; add it with ``-
 its default checkpoint, plus any ``--checkpoint METHOD=CKPT``. The expensive peers (GRNBoost2, GLASSO,
 RegDiffusion) run on ``--expensive-graphs`` graphs per cell above 400 genes; their scores are cached
 (``grnular_lib.cache``), so a rerun only computes what changed. On 2 busy CPU cores GRNBoost2 took 30 s–7 min per 100–400-gene graph and 5 min on a
-BEELINE TFs+500 set, so the full grid takes hours; ``--workers`` spreads GRNBoost2's targets over Dask workers.
+BEELINE TFs+500 set, so the full grid takes hours; ``--workers`` runs every method × dataset as a task on local Dask
+workers (same scores).
 
 Writes to ``--out`` (default ``benchmarks/results/generalisation``): ``runs.csv`` (one row per run × dataset),
 ``cells.csv`` and ``cells.md`` (per cell: chance, best peer, best of ours, margins, the issue's bar),
@@ -74,7 +75,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="graphs per cell for GRNBoost2, GLASSO, RegDiffusion above 400 genes")
     p.add_argument("--seed", type=int, default=0, help="seed of every method")
     p.add_argument("--workers", type=int, default=0,
-                   help="Dask workers (one thread each) for GRNBoost2/GENIE3's targets; 0: serial (same scores)")
+                   help="local Dask workers (one thread each), every method × dataset a task; 0: serial (same scores)")
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "generalisation")
     return p.parse_args(argv)
 
