@@ -307,17 +307,17 @@ def beeline_cells(*, networks: Sequence[str] = BEELINE_NETWORKS, datasets: Seque
     return cells
 
 
-def _score_run(run: Run, data: GRNDataset, protocol: str, seed: int, client: Any) -> dict[str, Any]:
+def _score_run(run: Run, data: GRNDataset, protocol: str, seed: int) -> dict[str, Any]:
     """One run on one dataset: :func:`~grnular_lib.evaluate.run_one`'s scores and the distinct first lines of its
     warnings in ``note``, or only ``protocol`` and a ``note`` naming the error (a run that cannot run here is
-    recorded, the others carry on). Runs in a Dask task too."""
+    recorded, the others carry on). Runs in a Dask task too, each method serially."""
     from .evaluate import run_one
 
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = run_one(run.method, data, protocol=protocol, seed=seed, checkpoint=run.checkpoint,
-                             use_tfs=None, client=client)
+                             use_tfs=None)
     except Exception as exc:
         return {"protocol": protocol, "note": f"failed: {type(exc).__name__}: {exc}"[:200]}
     row = {k: result[k] for k in ("protocol", "auprc", "auroc", "auprc_ratio", "epr", "chance", "seconds",
@@ -352,11 +352,11 @@ def run_cell(cell: Cell, runs: Sequence[Run], *, expensive_graphs: int = 1, seed
             n = min(n, max(1, int(expensive_graphs)))
         jobs += [(run, g) for g in range(n)]
     if client is None:
-        scored: Iterable[dict[str, Any]] = (_score_run(run, datasets[g], cell.protocol, seed, None)
+        scored: Iterable[dict[str, Any]] = (_score_run(run, datasets[g], cell.protocol, seed)
                                             for run, g in jobs)
     else:
         shared = client.scatter(list(datasets))
-        futures = [client.submit(_score_run, run, shared[g], cell.protocol, seed, None, pure=False)
+        futures = [client.submit(_score_run, run, shared[g], cell.protocol, seed, pure=False)
                    for run, g in jobs]
         scored = (f.result() for f in futures)
     rows = []
