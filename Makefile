@@ -13,13 +13,17 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
-# Exact pins from requirements.lock; the package itself in editable mode without resolving again.
+# Exact pins from requirements.lock; the package itself in editable mode without resolving again. The chapters' kernel
+# logs errors only: papermill cannot ask for an encrypted or IPC channel, so ipykernel would print a warning about
+# plain TCP on the terminal at every chapter (the notebooks never see it).
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(VENV)/bin/pip || $(PYTHON) -m venv --clear $(VENV)  # again after a half-made one (no ensurepip)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
-	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	$(PY) -c 'import sys; from ipykernel.kernelspec import write_kernel_spec; from jupyter_client.kernelspec import \
+	  KernelSpecManager; KernelSpecManager().install_kernel_spec(str(write_kernel_spec(python_arguments=[\
+	  "-Xfrozen_modules=off"], extra_arguments=["--IPKernelApp.log_level=ERROR"])), "python3", prefix=sys.prefix)'
 	touch $(STAMP)
 
 # Chromium first: installed here when we are root on Debian/Ubuntu, otherwise make stops at once with the command.
