@@ -185,7 +185,9 @@ def book_time(profile: str, timings: Path = TIMINGS) -> tuple[pd.DataFrame, str]
     text = (f"The chapters of the {profile} profile took {total:.1f} min in all when `make` last executed each of them "
             f"on this machine (the HTML build adds about a minute; this chapter's own time is that of its previous "
             f"run)")
-    text += f"; not timed yet: {', '.join(missing)}." if missing else "."
+    named = [f"{c} (this chapter: its time is recorded as it finishes, and the next build shows it)"
+             if c == THIS_CHAPTER else c for c in missing]
+    text += f"; not timed yet: {', '.join(named)}." if missing else "."
     if profile == "quick":
         verdict = ("" if others_missing else f"; this build is {'within' if total <= QUICK_BUDGET_MINUTES else 'over'} it "
                    "(the cores and the cache of this machine may differ from the budget's)")
