@@ -222,6 +222,31 @@ def test_verify_fails_on_a_missing_file_and_names_a_folder_one_level_too_deep(tm
     assert f"give the folder above: {root}" in capsys.readouterr().err
 
 
+def test_verify_names_a_file_behind_an_unreadable_folder_instead_of_calling_it_missing(tmp_path, monkeypatch,
+                                                                                        capsys):
+    """A data folder this user may not read (the tests run as root, so the refusal is simulated): its files are
+    reported as unreadable, with the fix, not as missing."""
+    from grnular_lib.cli import main
+
+    monkeypatch.setattr(resolve, "PROJECT_ROOT", tmp_path / "nowhere" / "project")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GRNULAR_CACHE_DIR", str(tmp_path / "cache"))
+    locked = tmp_path / "data" / "sergio"
+    locked.mkdir(parents=True)
+    is_file = Path.is_file
+
+    def refuse(self):
+        if locked in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return is_file(self)
+
+    monkeypatch.setattr(Path, "is_file", refuse)
+    assert main(["data", "verify", "sergio", "--data-dir", str(tmp_path / "data")]) == 1
+    out = capsys.readouterr().out
+    assert f"BAD      {tmp_path / "data" / SMALL}: a folder on the way cannot be read; check its permissions" in out
+    assert "MISSING" not in out
+
+
 def test_a_manifest_that_is_not_yaml_is_one_line(tmp_path, monkeypatch, capsys):
     """`grnular data list` with a broken manifest in $GRNULAR_MANIFEST_DIR: exit 2, one line naming file and line."""
     from grnular_lib.cli import main

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import ChecksumError, DataUnavailableError, InputError
 from .manifests import load_manifests
-from .resolve import data_roots, fetch, locate, verify_file
+from .resolve import behind_unreadable_folder, data_roots, fetch, locate, verify_file
 
 
 def _names(args: argparse.Namespace) -> list[str]:
@@ -61,6 +61,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     for name in names:
         for f in manifests[name].files:
             path = locate(f.path, data_dir=args.data_dir)
+            if path is None and (hidden := behind_unreadable_folder(f.path, data_dir=args.data_dir)) is not None:
+                bad += 1
+                print(f"BAD      {hidden}: a folder on the way cannot be read; check its permissions")
+                continue
             if path is None:
                 missing += 1
                 print(f"MISSING  {f.path}")

@@ -203,6 +203,18 @@ def locate(path: str, *, data_dir: str | os.PathLike | None = None) -> Path | No
     return None
 
 
+def behind_unreadable_folder(path: str, *, data_dir: str | os.PathLike | None = None) -> Path | None:
+    """Where a manifest file would be under the first data root that has a folder on the way this process may not
+    read (so :func:`locate` cannot tell whether it is there), or ``None``."""
+    _, entry = find_file(path)
+    for root in data_roots(data_dir):
+        try:
+            (root / entry.path).is_file()
+        except PermissionError:
+            return root / entry.path
+    return None
+
+
 def fetch(name: str, *, data_dir: str | os.PathLike | None = None, download: bool = True) -> list[Path]:
     """Make every file of a manifest available locally (verify local copies, download the rest).
 
