@@ -243,7 +243,7 @@ def test_verify_names_a_file_behind_an_unreadable_folder_instead_of_calling_it_m
     monkeypatch.setattr(Path, "is_file", refuse)
     assert main(["data", "verify", "sergio", "--data-dir", str(tmp_path / "data")]) == 1
     out = capsys.readouterr().out
-    assert f"BAD      {tmp_path / "data" / SMALL}: a folder on the way cannot be read; check its permissions" in out
+    assert f"BAD      {tmp_path / 'data' / SMALL}: a folder on the way cannot be read; check its permissions" in out
     assert "MISSING" not in out
 
 
