@@ -47,19 +47,26 @@ def best_method_claim(claim: str, paper: str, *, method: str, among: Sequence[st
         if r["method"].nunique() < 2:
             return f"no method to compare {method} with was run", "not run"
         groups = list(r.groupby(list(per), sort=False)) if per else [((), r)]
-        wins, lines = 0, []
+        wins, behind = 0, []
         for key, g in groups:
             means = g.groupby("method")[metric].mean().sort_values(ascending=False)
             if means[method] >= means.iloc[0] - TIE:
                 wins += 1
             else:
-                lines.append(f"{_key_text(per, key)}best {means.index[0]} {means.iloc[0]:.3f} vs "
-                             f"{method} {means[method]:.3f}")
+                behind.append((means[method] - means.iloc[0], f"{_key_text(per, key)}best {means.index[0]} "
+                                                             f"{means.iloc[0]:.3f} vs {method} {means[method]:.3f}"))
         found = f"{method} best (or within {TIE} of it) in {wins} of {len(groups)}" + \
-            (f" ({'; '.join(lines[:3])})" if lines else "")
+            (f" ({worst_first(behind)})" if behind else "")
         return found, "yes" if wins == len(groups) else ("no" if wins == 0 else "partly")
 
     return Claim(claim, paper, check)
+
+
+def worst_first(misses: Sequence[tuple[float, str]], most: int = 3) -> str:
+    """The texts of the ``most`` misses with the lowest margin (the first item of each pair), then how many more."""
+    ranked = [text for _, text in sorted(misses, key=lambda m: m[0])]
+    more = len(ranked) - most
+    return "; ".join(ranked[:most]) + (f"; and {more} more" if more > 0 else "")
 
 
 def _key_text(per: Sequence[str], key: Any) -> str:

@@ -116,7 +116,8 @@ def _bar_claim(hard: bool) -> Claim:
         met = int(s["meets_target"].sum())
         miss = s[~s["meets_target"].astype(bool)]
         found = f"met in {met} of {len(s)} cells" + (
-            " (misses: " + "; ".join(f"{r.cell} {r.default_margin:+.3f}" for r in miss.head(3).itertuples()) + ")"
+            " (misses, worst first: " + cl.worst_first([(r.default_margin, f"{r.cell} {r.default_margin:+.3f}")
+                                                         for r in miss.itertuples()]) + ")"
             if len(miss) else "")
         return found, "yes" if met == len(s) else ("no" if met == 0 else "partly")
 
