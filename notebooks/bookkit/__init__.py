@@ -6,5 +6,11 @@ directory (papermill runs them with ``--cwd notebooks``; Jupyter opens them ther
 """
 import warnings
 
+import pandas as pd
+
 # tqdm's hint about Jupyter widgets is noise for a reader of an executed chapter.
 warnings.filterwarnings("ignore", message="IProgress not found")
+
+# The chapters' tables hold sentences (what this run found, the paper's wording): show them whole, not cut at 50
+# characters with "...".
+pd.set_option("display.max_colwidth", None)
