@@ -324,3 +324,17 @@ def test_generalisation_chapter_names_failed_and_warning_runs():
     assert lines == ["A did not run on 1 of 2 datasets: OSError: no checkpoint",
                      "B warned on 1 of 2 datasets, e.g. “60 cells: fewer than 100”"]
     assert "without a warning" in ch08_generalisation.run_notes(results[results["run"] == "C"])
+
+
+def test_runtime_tables_show_what_was_not_run_and_the_unrolled_settings():
+    hidden = pd.DataFrame({"Hd": [200, 500], "device": ["CPU", "CPU"], "seconds": [1.0, 2.0], "P": [5, 5],
+                           "L": [10, 10], "E1": [200, 200]})
+    methods = pd.DataFrame({"method": ["GRNUlar", "GRNBoost2", "Ridge-TF"], "device": ["CPU", "CPU", "CPU"],
+                            "seconds": [2.0, 50.0, 0.1]})
+    t1, t2 = ch07_runtimes.comparison(hidden, methods)
+    row = t1.set_index("Hd").loc[200]
+    assert row["paper P / L / E1"] == "5 / 15 / 400" and row["this run P / L / E1"] == "5 / 10 / 200"
+    html = ch07_runtimes.shown(t2).to_html()
+    assert "not run" in html and "not in the paper" in html and "nan" not in html.lower()
+    found = ch07_runtimes.paper_vs_run(hidden, methods).iloc[0]["this run"]
+    assert "not timed: GLASSO, GENIE3" in found

@@ -57,6 +57,18 @@ def hidden_runtimes(data: GRNDataset, params: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def table2_note(data: GRNDataset, params: dict[str, Any]) -> str:
+    """A sentence on the hidden size GRNUlar has in Table 2, where it runs its checkpoint as trained (a width that
+    grows with the number of TFs, within the checkpoint's bounds) rather than one Hd of Table 1."""
+    from grnular_lib.models import load_model
+
+    model = load_model("grnular", model_checkpoints({**params, "method": "grnular"})["grnular"])
+    width = model.hidden_sizes(len(data.tf_index))[0]
+    return (f"In Table 2 GRNUlar runs its checkpoint as trained: for these {len(data.tf_index)} TFs its hidden size is "
+            f"{width} (the checkpoint's width per TF, between {model.config['hidden_min']} and "
+            f"{model.config['hidden_max']}), so its time need not match a row of Table 1.")
+
+
 def method_runtimes(data: GRNDataset, params: dict[str, Any], *, client: Any = None) -> pd.DataFrame:
     """Table 2: seconds of every method of ``runtime_methods`` on the test problem, with TFs; the unrolled models
     on the CPU and, when CUDA is here, also on the GPU (a warm-up call first on each device).
@@ -101,6 +113,8 @@ def method_runtimes(data: GRNDataset, params: dict[str, Any], *, client: Any = N
 
 #: Table 1 of the paper: GRNUlar inference seconds at D = 1200 on an NVIDIA P100 (P=5, L=15, E1=400).
 PAPER_TABLE1 = {200: 0.89, 500: 1.33, 1000: 2.10}
+#: The unrolled settings behind the paper's Table 1: inner steps P, unrolled cells L, goodINIT epochs E1.
+PAPER_TABLE1_SETTINGS = {"P": 5, "L": 15, "E1": 400}
 #: Table 2 of the paper: seconds at D = 1200 (GLASSO, GRNBoost2, GENIE3 on 28 CPU cores; GLAD, GRNUlar on a P100).
 PAPER_TABLE2 = {"GLASSO": 180.0, "GRNBoost2": 612.0, "GENIE3": 1020.0, "GLAD": 0.79, "GRNUlar": 1.33}
 #: Where the paper ran each method of Table 2.
@@ -116,12 +130,26 @@ def comparison(hidden: pd.DataFrame, methods: pd.DataFrame) -> tuple[pd.DataFram
     wide = hidden.pivot_table(index="Hd", columns="device", values="seconds", sort=False)
     wide.columns = [f"this run seconds ({d})" for d in wide.columns]
     t1 = t1.merge(wide.reset_index(), on="Hd", how="outer")
+    if {"P", "L", "E1"} <= set(hidden.columns):  # the settings each timed size ran with, beside the paper's
+        t1.insert(2, "paper P / L / E1", " / ".join(str(v) for v in PAPER_TABLE1_SETTINGS.values()))
+        ran = hidden.drop_duplicates("Hd").set_index("Hd")
+        t1["this run P / L / E1"] = t1["Hd"].map(lambda hd: " / ".join(str(ran.loc[hd, k]) for k in ("P", "L", "E1"))
+                                                 if hd in ran.index else None)
     t2 = pd.DataFrame({"method": list(PAPER_TABLE2), "paper seconds": list(PAPER_TABLE2.values()),
                        "paper hardware": [PAPER_TABLE2_HARDWARE[m] for m in PAPER_TABLE2]})
     t2 = t2.merge(methods.rename(columns={"seconds": "this run seconds", "device": "this run device"}), on="method",
                   how="outer")
     first = ["method", "paper seconds", "paper hardware", "this run seconds"]
     return t1.round(3), t2[first + [c for c in t2.columns if c not in first]].round(3)
+
+
+def shown(table: pd.DataFrame) -> Any:
+    """A table of :func:`comparison` as the chapter shows it: three decimals, and in place of a missing value "not in
+    the paper" in the paper's columns and "not run" in this run's."""
+    paper = [c for c in table.columns if c.startswith("paper")]
+    run = [c for c in table.columns if c.startswith("this run")]
+    return (table.style.hide(axis="index").format(precision=3, na_rep="not in the paper", subset=paper)
+            .format(precision=3, na_rep="not run", subset=run))
 
 
 def claims() -> list[Claim]:
@@ -135,6 +163,8 @@ def claims() -> list[Claim]:
             return "no classical method was timed", "not run"
         ratios = {m: t[m] / t["GRNUlar"] for m in slow}
         found = ", ".join(f"{m} {r:.1f}× GRNUlar's time" for m, r in ratios.items())
+        untimed = [m for m in ("GLASSO", "GRNBoost2", "GENIE3") if m not in t]
+        found += f" (not timed: {', '.join(untimed)})" if untimed else ""
         n = sum(r > 1 for r in ratios.values())
         return found, "yes" if n == len(ratios) else ("no" if n == 0 else "partly")
 
