@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import notebook_runs  # noqa: F401  (puts notebooks/ on sys.path for bookkit)
-from bookkit import ch02_clean, ch07_runtimes, ch08_generalisation, report, settings
+from bookkit import ch02_clean, ch06_mesc_case_study, ch07_runtimes, ch08_generalisation, report, settings
 from grnular_lib import case_study as cs
 from grnular_lib import plots, sweep
 from grnular_lib.generalisation import DRAW_CONDITIONS
@@ -338,3 +338,27 @@ def test_runtime_tables_show_what_was_not_run_and_the_unrolled_settings():
     assert "not run" in html and "not in the paper" in html and "nan" not in html.lower()
     found = ch07_runtimes.paper_vs_run(hidden, methods).iloc[0]["this run"]
     assert "not timed: GLASSO, GENIE3" in found
+
+
+def test_case_study_support_names_each_methods_runs():
+    """The SOX statement across methods: each method with its number of runs, the ones it fails for named too; the
+    table has no registry names and no column for a kind of run that none had (one seed: no seed column)."""
+    rows = []
+    for method, mid, ranks in (("GLAD-TF", "glad-tf", [(1, 2, 3)]),
+                               ("Pearson-TF", "pearson", [(3, 2, 1)] * 3)):
+        for k, (sox7, sox17, sox2) in enumerate(ranks):
+            source = "full data" if k == 0 else "bootstrap"
+            for gene, rank in (("SOX7", sox7), ("SOX17", sox17), ("SOX2", sox2)):
+                rows.append({"method": method, "method_id": mid, "source": source, "run": k, "regulator": gene,
+                             "rank": rank})
+    runs = pd.DataFrame(rows)
+    shown = ch06_mesc_case_study.support_table(runs)
+    assert "method_id" not in shown.columns and "seeds" not in shown.columns
+    assert shown.set_index("method").loc["GLAD-TF", "bootstrap"] == "not run"
+    support = ch06_mesc_case_study.claim_by_method(runs)
+    table = ch06_mesc_case_study.paper_vs_run(
+        p_value=0.01, regulators=pd.DataFrame({"TF": ["SOX7"], "rank": [1]}),
+        fits=pd.DataFrame(columns=["gene", "pseudotime", "fit"]), subnetwork=pd.DataFrame(columns=["TF", "target"]),
+        target="CFC1", n_go_genes=5, support=support)
+    found = table["this run"].iloc[-1]
+    assert "holds for GLAD-TF (1 run); not for Pearson-TF (3 runs)" in found

@@ -148,11 +148,14 @@ def robustness_note(runs: pd.DataFrame, params: dict[str, Any]) -> str:
 
 
 def support_table(runs: pd.DataFrame) -> pd.DataFrame | str:
-    """:func:`claim_by_method` rounded for the reader, or a sentence when the three regulators are not all followed."""
+    """:func:`claim_by_method` for the reader (rounded; without the registry names, without a kind of run that no
+    method had, and "not run" where one method had none of a kind), or a sentence when the three regulators are not
+    all followed."""
     support = claim_by_method(runs)
     if support is None:
         return f"{', '.join((CLAIM_BELOW, *CLAIM_ABOVE))} are not all among the regulators followed"
-    return support.round(2)
+    shown = support.drop(columns="method_id").dropna(axis=1, how="all")  # e.g. no seed column when one seed ran
+    return shown.round(2).astype(object).where(shown.notna(), "not run")
 
 
 def go_test_table(networks: dict[str, np.ndarray], data: GRNDataset, go_genes: list[str]) -> pd.DataFrame:
@@ -248,9 +251,12 @@ def paper_vs_run(*, p_value: float, regulators: pd.DataFrame, fits: pd.DataFrame
         from grnular_lib.rank_robustness import verdict_across
 
         across = verdict_across(support)
-        held = support.loc[support["verdict"].str.startswith("holds"), "method"].tolist()
+        runs_of = {r.method: f"{r.method} ({r.runs} run{'s' if r.runs > 1 else ''})" for r in support.itertuples()}
+        ok = support["verdict"].str.startswith("holds")
+        held = ", ".join(runs_of[m] for m in support.loc[ok, "method"]) or "no method"
+        not_held = ", ".join(runs_of[m] for m in support.loc[~ok, "method"])
         rows.append((f"SOX7 and SOX17 above SOX2 for {target}, across methods, seeds and resampled cells",
                      "one network from one model",
-                     f"{across}: holds for {', '.join(held) or 'no method'} of {len(support)} methods",
+                     f"{across}: holds for {held}" + (f"; not for {not_held}" if not_held else ""),
                      {"holds": "yes", "holds for some methods": "partly"}.get(across, "no")))
     return pd.DataFrame(rows, columns=["claim", "paper", "this run", "holds here"]).set_index("claim")
