@@ -66,7 +66,8 @@ def train(params: dict[str, Any], *, client: Any = None) -> tuple[pd.DataFrame, 
         histories.append(pd.DataFrame(result.history).assign(model=label))
         shipped_best = (shipped.get("validation") or {}).get("best", {})
         rows.append({"model": label, "genes": setting["genes"], "cells": setting["cells_per_type"] * setting[
-            "cell_types"], "cell types": setting["cell_types"], "dropout": setting["dropout_percentile"],
+            "cell_types"], "cell types": setting["cell_types"],
+            "dropout": setting["dropout_percentile"] or "none (clean)",
             "train graphs": opts["train_graphs"], "valid graphs": opts["valid_graphs"], "epochs": opts["epochs"],
             "best epoch": result.best_epoch, "untrained valid AUPRC": result.history[0]["valid_auprc"],
             "valid AUPRC": result.best["valid_auprc"], "valid AUROC": result.best["valid_auroc"],
