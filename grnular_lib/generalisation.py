@@ -307,6 +307,10 @@ def beeline_cells(*, networks: Sequence[str] = BEELINE_NETWORKS, datasets: Seque
     return cells
 
 
+#: Between the distinct warnings of one run in its ``note`` (a message may hold "; " itself).
+NOTE_SEPARATOR = " | "
+
+
 def _score_run(run: Run, data: GRNDataset, protocol: str, seed: int) -> dict[str, Any]:
     """One run on one dataset: :func:`~grnular_lib.evaluate.run_one`'s scores and the distinct first lines of its
     warnings in ``note``, or only ``protocol`` and a ``note`` naming the error (a run that cannot run here is
@@ -322,7 +326,7 @@ def _score_run(run: Run, data: GRNDataset, protocol: str, seed: int) -> dict[str
         return {"protocol": protocol, "note": f"failed: {type(exc).__name__}: {exc}"[:200]}
     row = {k: result[k] for k in ("protocol", "auprc", "auroc", "auprc_ratio", "epr", "chance", "seconds",
                                   "n_genes", "n_cells", "n_tfs")}
-    row["note"] = "; ".join(sorted({str(w.message).splitlines()[0][:100] for w in caught}))
+    row["note"] = NOTE_SEPARATOR.join(sorted({str(w.message).splitlines()[0][:240] for w in caught}))
     return row
 
 

@@ -18,7 +18,7 @@ import notebook_runs  # noqa: F401  (puts notebooks/ on sys.path for bookkit)
 from bookkit import ch02_clean, ch06_mesc_case_study, ch07_runtimes, ch08_generalisation, report, settings
 from grnular_lib import case_study as cs
 from grnular_lib import plots, sweep
-from grnular_lib.generalisation import DRAW_CONDITIONS
+from grnular_lib.generalisation import DRAW_CONDITIONS, NOTE_SEPARATOR
 from grnular_lib.errors import InputError
 
 
@@ -317,12 +317,14 @@ def test_make_notebook_reads_a_parameters_file_as_papermill_does(tmp_path, capsy
 
 
 def test_generalisation_chapter_names_failed_and_warning_runs():
+    """One line per run that failed or warned; a run's warnings are kept apart by NOTE_SEPARATOR, so a message that
+    holds "; " is shown whole."""
     results = pd.DataFrame({"run": ["A", "A", "B", "B", "C"], "auprc": [float("nan"), 0.5, 0.4, 0.3, 0.2],
-                            "note": ["failed: OSError: no checkpoint", "", "60 cells: fewer than 100; other", "",
+                            "note": ["failed: OSError: no checkpoint", "", "60 cells: fewer than 100; use more" + NOTE_SEPARATOR + "other", "",
                                      ""]})
     lines = ch08_generalisation.run_notes(results).splitlines()
     assert lines == ["A did not run on 1 of 2 datasets: OSError: no checkpoint",
-                     "B warned on 1 of 2 datasets, e.g. “60 cells: fewer than 100”"]
+                     "B warned on 1 of 2 datasets, e.g. “60 cells: fewer than 100; use more”"]
     assert "without a warning" in ch08_generalisation.run_notes(results[results["run"] == "C"])
 
 
@@ -362,3 +364,4 @@ def test_case_study_support_names_each_methods_runs():
         target="CFC1", n_go_genes=5, support=support)
     found = table["this run"].iloc[-1]
     assert "holds for GLAD-TF (1 run); not for Pearson-TF (3 runs)" in found
+

@@ -102,7 +102,7 @@ def run_notes(results: pd.DataFrame) -> str:
              f"{one_line(g['note'].iloc[0].removeprefix('failed: '))}"
              for run, g in results[failed].groupby("run", sort=False)]
     lines += [f"{run} warned on {len(g)} of {int((results['run'] == run).sum())} datasets, e.g. "
-              f"“{one_line(g['note'].iloc[0].split('; ')[0])}”"
+              f"“{one_line(g['note'].iloc[0].split(gen.NOTE_SEPARATOR)[0], width=240)}”"
               for run, g in results[~failed & (note != "")].groupby("run", sort=False)]
     return "\n".join(lines) or "Every method ran on every dataset it was given, without a warning."
 
