@@ -21,7 +21,7 @@
 # GRNBoost2, GLAD); bottom: with TFs (GRNBoost2, GENIE3, GLAD-TF, GRNUlar) and three simple floors this project adds
 # (Pearson-TF, Precision-TF, Ridge-TF). Mean ± standard deviation over test graphs; undirected scoring as in the
 # paper; the dashed line is the chance level. The quick profile leaves GRNBoost2 and GENIE3 out of this chapter (the
-# line below the table says what they cost); chapters 4, 5 and 7 run GRNBoost2.
+# line printed where the methods run says what they cost); chapters 4, 5 and 7 run GRNBoost2.
 
 # %% tags=["parameters"]
 # Settings profile: smoke (seconds), quick (the default book) or paper (the full settings); its values are in

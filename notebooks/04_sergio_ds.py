@@ -89,4 +89,4 @@ print(report.verdict_sentence(comparison, params))
 # into `book/notebooks/`).
 
 # %%
-print(settings.rerun_command("04_sergio_ds", params, change={"replicates": 15, "ds_names": ["DS1", "DS2"]}))
+print(settings.rerun_command("04_sergio_ds", params, change={"replicates": 15, "ds_names": ["DS1", "DS2", "DS3"]}))
