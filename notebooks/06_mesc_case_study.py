@@ -144,7 +144,10 @@ print(report.verdict_sentence(comparison, params))
 
 # %% [markdown]
 # The paper's gene set came from BioMart (286 genes, 32 in its 500-gene network); the offline GO sets used here are
-# listed above with their overlap, so the group sizes and the p-value are not expected to match the paper's.
+# listed above with their overlap, so the group sizes and the p-value are not expected to match the paper's. Where
+# SOX2 ranks above SOX7 or SOX17, unlike in the paper: this network spans 1,121 genes (BEELINE's TFs+500 set plus
+# CFC1) rather than the paper's 500, comes from the §3.2 checkpoint rather than the authors' model, and the section
+# "How robust is the ranking?" above shows how far such ranks move.
 
 # %% [markdown]
 # ## Rerun this
